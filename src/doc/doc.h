@@ -1,0 +1,159 @@
+// doc.h -- terbit's document model: metadata, chapters, a tree of our own nodes, a heading index.
+#ifndef TB_DOC_H
+#define TB_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/mem.h"
+
+/* Node types. Backends switch over every one (-Wswitch-enum). */
+typedef enum {
+  TB_NODE_NONE = 0,
+  /* Blocks */
+  TB_NODE_ROOT, /* a chapter's body */
+  TB_NODE_BLOCK_QUOTE,
+  TB_NODE_LIST,     /* list.ordered, list.start, list.tight */
+  TB_NODE_ITEM,     /* item.task: 0 none, 1 unchecked, 2 checked */
+  TB_NODE_CODE_BLOCK, /* literal (ends in '\n'), code.info */
+  TB_NODE_HTML_BLOCK, /* literal: raw HTML, never rendered as markup (see README) */
+  TB_NODE_PARAGRAPH,
+  TB_NODE_HEADING,  /* heading.level 1..6, heading.index into tb_doc.headings */
+  TB_NODE_THEMATIC_BREAK,
+  TB_NODE_TABLE,      /* table.ncols, table.align[ncols]: 'l','c','r' or 0 */
+  TB_NODE_TABLE_ROW,  /* row.header */
+  TB_NODE_TABLE_CELL,
+  TB_NODE_FOOTNOTE_DEF, /* footnote.number (1-based, book-wide), footnote.label */
+  /* Inlines */
+  TB_NODE_TEXT, /* literal */
+  TB_NODE_SOFTBREAK,
+  TB_NODE_LINEBREAK,
+  TB_NODE_CODE,        /* literal */
+  TB_NODE_HTML_INLINE, /* literal: raw HTML, shown as text (see README) */
+  TB_NODE_EMPH,
+  TB_NODE_STRONG,
+  TB_NODE_STRIKETHROUGH,
+  TB_NODE_LINK,  /* link.url, link.title; link.heading >= 0 for an internal link to a heading */
+  TB_NODE_IMAGE, /* link.url, link.title, image.path (resolved local file or NULL), alt = children */
+  TB_NODE_FOOTNOTE_REF, /* footnote.number, footnote.def (the TB_NODE_FOOTNOTE_DEF) */
+} tb_node_type;
+
+#define TB_NODE_FIRST_BLOCK TB_NODE_ROOT
+#define TB_NODE_LAST_BLOCK TB_NODE_FOOTNOTE_DEF
+#define TB_NODE_FIRST_INLINE TB_NODE_TEXT
+#define TB_NODE_LAST_INLINE TB_NODE_FOOTNOTE_REF
+
+typedef struct tb_node tb_node;
+struct tb_node {
+  tb_node_type type;
+  tb_node *parent, *first, *last, *prev, *next;
+  int line, col; /* in the source file (1-based; 0 = unknown) */
+  const char *literal; /* TEXT, CODE, CODE_BLOCK, HTML_*: NUL-terminated, owned by the doc */
+  size_t literal_len;
+  union {
+    struct { bool ordered, tight; int start; } list;
+    struct { int task; } item;
+    struct { const char *info; } code;
+    struct { int level; int index; } heading;
+    struct { int ncols; char *align; } table;
+    struct { bool header; } row;
+    struct { const char *url, *title; int heading; } link;
+    struct { int number; const char *label; tb_node *def; } footnote;
+  } as;
+  /* IMAGE only (kept outside the union: an image is also a link-like node). */
+  struct { const char *path; int width, height; int kind; /* 0 none, 1 PNG, 2 JPEG */ } image;
+};
+
+typedef struct tb_heading {
+  int level;        /* 1..6 */
+  const char *text; /* plain text (no markup), UTF-8 */
+  const char *id;   /* unique across the book, stable: "keanehan", "keanehan-1" */
+  int chapter;      /* index into tb_doc.chapters */
+  tb_node *node;
+} tb_heading;
+
+typedef struct tb_chapter {
+  const char *title;  /* the chapter's title heading text, or NULL for an untitled opening */
+  const char *lang;   /* BCP 47 */
+  const char *source; /* the file it came from */
+  int heading;        /* index of its title heading in tb_doc.headings, or -1 */
+  tb_node *root;      /* TB_NODE_ROOT */
+} tb_chapter;
+
+typedef struct tb_meta {
+  const char *title, *subtitle;
+  const char **authors;
+  size_t nauthors;
+  const char *lang; /* BCP 47, default "ms" */
+  const char *date; /* YYYY-MM-DD or NULL */
+  const char *category, *description, *identifier, *rights, *cover;
+  const char **keywords;
+  size_t nkeywords;
+} tb_meta;
+
+typedef struct tb_doc {
+  tb_arena arena;
+  tb_meta meta;
+  tb_chapter *chapters;
+  size_t nchapters, chapters_cap;
+  tb_heading *headings;
+  size_t nheadings, headings_cap;
+  tb_node **footnotes; /* FOOTNOTE_DEF nodes by number - 1 */
+  size_t nfootnotes, footnotes_cap;
+  long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */
+  const char *uuid;      /* "urn:uuid:..." or the identifier given */
+  const char *base_dir;  /* folder of the first source */
+  bool has_images;
+} tb_doc;
+
+tb_doc *tb_doc_new(void);
+/** Frees the document and everything it owns (nodes, strings, metadata). */
+void tb_doc_free(tb_doc *doc);
+
+/** Allocates a node owned by doc, zeroed, with type set. */
+tb_node *tb_node_new(tb_doc *doc, tb_node_type type);
+void tb_node_append(tb_node *parent, tb_node *child);
+bool tb_node_is_block(const tb_node *n);
+const char *tb_node_type_name(tb_node_type t);
+
+/** Strings owned by doc, valid until tb_doc_free. */
+const char *tb_doc_strndup(tb_doc *doc, const char *s, size_t n);
+const char *tb_doc_strdup(tb_doc *doc, const char *s);
+
+/** Appends a chapter; returns its index. */
+int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const char *source);
+
+/** Registers a heading node (sets node->as.heading.index) with a unique id made from its text.
+ * Returns the index. */
+int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter);
+
+/** The heading whose id is `id`, or -1. */
+int tb_doc_find_heading(const tb_doc *doc, const char *id);
+
+/** Appends the plain text of n's subtree (TEXT, CODE, soft breaks as spaces) to b. */
+void tb_node_plain_text(const tb_node *n, tb_buf *b);
+
+/** Makes a slug from text: lowercase ASCII letters/digits, other letters kept, runs of anything
+ * else as one '-', never empty, never starting with a digit. Appends to b. */
+void tb_slugify(const char *text, tb_buf *b);
+
+/* Iteration, cmark style: ENTER then EXIT for nodes with children; leaves get ENTER only. */
+typedef enum { TB_EVENT_NONE, TB_EVENT_DONE, TB_EVENT_ENTER, TB_EVENT_EXIT } tb_event;
+typedef struct tb_iter {
+  const tb_node *root, *cur;
+  tb_event ev;
+} tb_iter;
+void tb_iter_init(tb_iter *it, const tb_node *root);
+/** Next event; skip_children on the node just entered makes the next event its EXIT. */
+tb_event tb_iter_next(tb_iter *it);
+void tb_iter_skip_children(tb_iter *it);
+/** True for types that get ENTER and EXIT events (they may hold children). */
+bool tb_node_is_container(tb_node_type t);
+
+/** Writes an indented dump of the model (tests, `terbit dump`). */
+void tb_doc_dump(const tb_doc *doc, tb_buf *out);
+
+/** Checks tree invariants; returns the number of problems (printed to stderr). */
+int tb_doc_check(const tb_doc *doc);
+
+#endif

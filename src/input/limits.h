@@ -1,0 +1,25 @@
+// limits.h -- terbit's explicit input limits (README "Limits"). Exceeding one is an error that
+// names the file, line and column; nothing is silently truncated.
+#ifndef TB_LIMITS_H
+#define TB_LIMITS_H
+
+/* A source file's size. Larger files are refused before parsing. */
+#define TB_MAX_SOURCE_BYTES (32u * 1024u * 1024u)
+/* Sources on one command line (chapters of one book). */
+#define TB_MAX_SOURCES 5000
+/* Nesting of containers (block quotes, lists, items, emphasis, links ...) in one chapter. Keeps
+ * every XHTML document far below libxml2's 256-element depth, which readers enforce. */
+#define TB_MAX_NESTING 48
+/* Headings in one book. */
+#define TB_MAX_HEADINGS 100000
+/* Columns of a table. */
+#define TB_MAX_TABLE_COLUMNS 64
+/* An image's pixel count (width * height). */
+#define TB_MAX_IMAGE_PIXELS (40u * 1000u * 1000u)
+/* An image file's size. */
+#define TB_MAX_IMAGE_BYTES (32u * 1024u * 1024u)
+/* Pathological inline patterns that cmark-gfm 0.29.0.gfm.6 parses in quadratic time: the count
+ * of '![' / '[' openers in one source. */
+#define TB_MAX_BRACKETS 50000
+
+#endif

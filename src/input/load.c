@@ -1,0 +1,266 @@
+// load.c -- read sources, validate them, and build one tb_doc (front matter + Markdown).
+#include "input/load.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "input/frontmatter.h"
+#include "input/limits.h"
+#include "input/markdown.h"
+
+/* Reads a whole regular file (at most TB_MAX_SOURCE_BYTES). */
+static char *read_file(const char *path, size_t *len, tb_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fclose(f);
+    tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "not a regular file");
+    return NULL;
+  }
+  if ((unsigned long long)st.st_size > TB_MAX_SOURCE_BYTES) {
+    fclose(f);
+    tb_error_set(err, TB_ERR_LIMIT, path, 0, 0, "source is %lld bytes; the limit is %u bytes",
+                 (long long)st.st_size, TB_MAX_SOURCE_BYTES);
+    return NULL;
+  }
+  tb_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    tb_buf_put(&b, chunk, n);
+    if (b.len > TB_MAX_SOURCE_BYTES)
+      break;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    tb_buf_free(&b);
+    tb_error_set(err, TB_ERR_IO, path, 0, 0, "read error");
+    return NULL;
+  }
+  if (b.len > TB_MAX_SOURCE_BYTES) {
+    tb_buf_free(&b);
+    tb_error_set(err, TB_ERR_LIMIT, path, 0, 0, "source is larger than %u bytes", TB_MAX_SOURCE_BYTES);
+    return NULL;
+  }
+  return tb_buf_detach(&b, len);
+}
+
+/* Length of the valid UTF-8 sequence at s (0 if invalid). Rejects overlongs and surrogates. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80)
+    return 1;
+  size_t len;
+  unsigned min;
+  if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+  else return 0;
+  if (n < len)
+    return 0;
+  unsigned cp = c & (0x3F >> (len - 1));
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* Checks the bytes: no NUL, valid UTF-8, and counts bracket openers (limits.h). Line and column
+ * (in characters, 1-based) of the first problem go into err. */
+static int validate(const char *path, const char *s, size_t len, tb_error *err) {
+  int line = 1, col = 1;
+  size_t brackets = 0;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0)
+      return tb_error_set(err, TB_ERR_UTF8, path, line, col, "NUL byte in source (binary file?)");
+    size_t k = utf8_seq((const unsigned char *)s + i, len - i);
+    if (!k)
+      return tb_error_set(err, TB_ERR_UTF8, path, line, col, "invalid UTF-8 (byte 0x%02X)", c);
+    if (c == '[' && ++brackets > TB_MAX_BRACKETS)
+      return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
+                          "more than %d '[' in one source (a pathological input for the Markdown parser)",
+                          TB_MAX_BRACKETS);
+    if (c == '\n') {
+      line++;
+      col = 1;
+    } else
+      col++;
+    i += k;
+  }
+  return 0;
+}
+
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return tb_xstrdup(".");
+  if (slash == path)
+    return tb_xstrdup("/");
+  return tb_xstrndup(path, (size_t)(slash - path));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static long long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (long long)doe - 719468;
+}
+
+/* The book's time: SOURCE_DATE_EPOCH, else the front matter's date, else 1980-01-01. */
+static int set_epoch(tb_doc *doc, tb_error *err) {
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(sde, &end, 10);
+    if (*end || errno || v < 0 || v > 253402300799LL)
+      return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0,
+                          "SOURCE_DATE_EPOCH must be a number of seconds (got '%.40s')", sde);
+    doc->epoch = v;
+    return 0;
+  }
+  int y, m, d;
+  if (doc->meta.date && sscanf(doc->meta.date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+    doc->epoch = days_from_civil(y, m, d) * 86400;
+  return 0;
+}
+
+/* The identifier: `identifier` from the front matter, else a UUID v5 of the sources' bytes. */
+static void set_uuid(tb_doc *doc, const tb_buf *all) {
+  if (doc->meta.identifier) {
+    doc->uuid = doc->meta.identifier;
+    return;
+  }
+  /* Our own namespace UUID, fixed forever: changing it changes every book's identifier. */
+  static const uuid_t ns = {0x6b, 0x1f, 0x3a, 0x52, 0x8e, 0x0d, 0x4c, 0x1e,
+                            0x9a, 0x35, 0x2f, 0x7c, 0x11, 0x5d, 0xa0, 0x42};
+  uuid_t u;
+  char s[37], urn[64];
+  uuid_generate_sha1(u, ns, all->data ? all->data : "", all->len);
+  uuid_unparse_lower(u, s);
+  snprintf(urn, sizeof urn, "urn:uuid:%s", s);
+  doc->uuid = tb_doc_strdup(doc, urn);
+}
+
+/* Loads one source's text into doc. first: its metadata is the book's. */
+static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, size_t len,
+                    bool first, bool split, tb_buf *all, tb_error *err) {
+  const char *s = data;
+  /* A byte-order mark is allowed and dropped. */
+  if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+    s += 3;
+    len -= 3;
+  }
+  if (len == 0)
+    return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
+  if (validate(path, s, len, err))
+    return -1;
+  tb_buf_put(all, path, strlen(path) + 1);
+  tb_buf_put(all, s, len);
+  tb_meta scratch = {0};
+  tb_meta *meta = first ? &doc->meta : &scratch;
+  size_t body_off = 0;
+  int body_line = 1;
+  if (tb_frontmatter_parse(doc, meta, path, s, len, &body_off, &body_line, err))
+    return -1;
+  tb_md_source src = {
+      .path = tb_doc_strdup(doc, path),
+      .dir = dir,
+      .body = s + body_off,
+      .len = len - body_off,
+      .line_offset = body_line - 1,
+      .lang = meta->lang ? meta->lang : doc->meta.lang,
+      .title = meta->title,
+      .split = split,
+  };
+  return tb_markdown_import(doc, &src, err);
+}
+
+/* Internal links "#id" point at headings anywhere in the book. */
+static void resolve_links(tb_doc *doc) {
+  for (size_t ci = 0; ci < doc->nchapters; ci++) {
+    tb_iter it;
+    tb_iter_init(&it, doc->chapters[ci].root);
+    tb_event ev;
+    while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
+      tb_node *n = (tb_node *)it.cur;
+      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_LINK || !n->as.link.url || n->as.link.url[0] != '#')
+        continue;
+      n->as.link.heading = tb_doc_find_heading(doc, n->as.link.url + 1);
+      if (n->as.link.heading < 0)
+        tb_warn(doc->chapters[ci].source, n->line, n->col, "link target '%.200s' matches no heading",
+                n->as.link.url);
+    }
+  }
+}
+
+static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {
+  if (!tb_error_is_set(err) && set_epoch(doc, err) == 0) {
+    set_uuid(doc, all);
+    resolve_links(doc);
+  }
+  tb_buf_free(all);
+  if (tb_error_is_set(err)) {
+    tb_doc_free(doc);
+    return NULL;
+  }
+#ifndef NDEBUG
+  if (tb_doc_check(doc))
+    abort();
+#endif
+  return doc;
+}
+
+tb_doc *tb_load_files(const char *const *paths, size_t n, tb_error *err) {
+  if (n == 0 || n > TB_MAX_SOURCES) {
+    tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "between 1 and %d sources, please", TB_MAX_SOURCES);
+    return NULL;
+  }
+  tb_doc *doc = tb_doc_new();
+  tb_buf all = {0};
+  for (size_t i = 0; i < n && !tb_error_is_set(err); i++) {
+    size_t len = 0;
+    char *data = read_file(paths[i], &len, err);
+    if (!data)
+      break;
+    char *dir = dir_of(paths[i]);
+    if (i == 0)
+      doc->base_dir = tb_doc_strdup(doc, dir);
+    load_one(doc, paths[i], tb_doc_strdup(doc, dir), data, len, i == 0, n == 1, &all, err);
+    free(dir);
+    free(data);
+  }
+  return finish(doc, &all, err);
+}
+
+tb_doc *tb_load_memory(const char *name, const char *dir, const char *data, size_t len, tb_error *err) {
+  tb_doc *doc = tb_doc_new();
+  tb_buf all = {0};
+  if (len > TB_MAX_SOURCE_BYTES)
+    tb_error_set(err, TB_ERR_LIMIT, name, 0, 0, "source is larger than %u bytes", TB_MAX_SOURCE_BYTES);
+  else {
+    char *copy = tb_xstrndup(data, len);
+    doc->base_dir = dir ? tb_doc_strdup(doc, dir) : NULL;
+    load_one(doc, name, dir ? tb_doc_strdup(doc, dir) : NULL, copy, len, true, true, &all, err);
+    free(copy);
+  }
+  return finish(doc, &all, err);
+}

@@ -1,0 +1,79 @@
+// layout.h -- lays a tb_doc out into pages of positioned text, rules and images. Never calls libharu.
+#ifndef TB_LAYOUT_H
+#define TB_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "doc/doc.h"
+#include "layout/hyphen.h"
+#include "layout/metrics.h"
+#include "layout/pages.h"
+#include "util/error.h"
+
+typedef enum { TB_PAPER_A4, TB_PAPER_A5, TB_PAPER_LETTER } tb_paper;
+
+/** "a4", "a5", "letter" (any case) → paper; -1 if unknown. */
+int tb_paper_parse(const char *name);
+const char *tb_paper_name(tb_paper p);
+
+typedef enum { TB_DRAW_TEXT, TB_DRAW_RULE, TB_DRAW_IMAGE } tb_draw_kind;
+
+/** One thing to paint. Coordinates in points, PDF style: origin at the page's bottom-left. */
+typedef struct tb_draw {
+  tb_draw_kind kind;
+  tb_face face;      /* TEXT */
+  float x, y;        /* TEXT: baseline start; RULE: start point; IMAGE: bottom-left corner */
+  float size;        /* TEXT: font size */
+  float w, h;        /* RULE: end point offset (x + w, y + h); IMAGE: size */
+  float line_width;  /* RULE */
+  float gray;        /* TEXT/RULE: 0 black .. 1 white */
+  const char *text;  /* TEXT: UTF-8, owned by the layout */
+  size_t len;
+  const tb_node *image; /* IMAGE: the node (image.path, image.kind) */
+} tb_draw;
+
+/** A clickable area. */
+typedef struct tb_link {
+  float x0, y0, x1, y1;
+  const char *uri; /* external link, or NULL */
+  int heading;     /* internal target heading, or -1 */
+} tb_link;
+
+typedef struct tb_page {
+  tb_draw *draws;
+  size_t ndraws, draws_cap;
+  tb_link *links;
+  size_t nlinks, links_cap;
+} tb_page;
+
+typedef struct tb_layout_opts {
+  tb_paper paper;
+  const char *assets_dir; /* for hyphenation dictionaries */
+} tb_layout_opts;
+
+typedef struct tb_layout {
+  const tb_doc *doc;
+  float page_w, page_h;
+  tb_page *pages; /* all pages: title page, contents, body */
+  tb_page_info *info; /* one per page: label, body, chapter, where it begins */
+  size_t npages, pages_cap;
+  size_t nfront;      /* pages before the body (title + contents) */
+  int *heading_page;  /* per heading: page index (0-based, physical) */
+  float *heading_y;   /* per heading: y of the heading's top on that page */
+  /* Statistics for tests and the README: inter-word spaces of justified lines, as multiples
+   * of the natural space. */
+  float *space_ratios;
+  size_t nspace_ratios, space_ratios_cap;
+  tb_arena arena;
+} tb_layout;
+
+/**
+ * Lays out doc: the body first (recording where each heading and page starts), then the title
+ * page and the contents pages in front of it. Returns NULL with err on failure.
+ * fonts must outlive the layout.
+ */
+tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err);
+void tb_layout_free(tb_layout *lo);
+
+#endif

@@ -1,0 +1,389 @@
+// main.c -- the terbit command line: one parse, one layout, each backend asked for.
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "epub/epub.h"
+#include "input/load.h"
+#include "layout/layout.h"
+#include "pdf/pdf.h"
+#include "util/error.h"
+#include "util/i18n.h"
+#include "version.h"
+
+#define DEFAULT_SOURCE "pemasar-digital.md"
+
+static void usage(FILE *f) {
+  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
+        "       terbit dump SOURCE...\n"
+        "       terbit --help | --version\n"
+        "\n"
+        "Exports Markdown sources (with YAML front matter) as a paginated PDF and/or an EPUB 3.\n"
+        "Several sources make one book, a chapter each. With no SOURCE, the default article\n"
+        "(" DEFAULT_SOURCE ") is exported.\n"
+        "\n"
+        "  --pdf          write a PDF (libharu)\n"
+        "  --epub         write an EPUB 3 (libzip)\n"
+        "  -o, --output OUT\n"
+        "                 a folder (existing, or ending in '/') that receives STEM.pdf and\n"
+        "                 STEM.epub; with one format, OUT may be the file name. Default: out/\n"
+        "  --paper SIZE   a4 (default), a5 or letter: the PDF's paper, and the page numbers\n"
+        "                 of the EPUB's page-list\n"
+        "  --assets DIR   fonts, CSS and hyphenation dictionaries (default: found beside the\n"
+        "                 program)\n"
+        "  -q, --quiet    no warnings\n"
+        "  --stats        print layout statistics (pages, word spacing) to stderr\n"
+        "\n"
+        "Exit status: 0 done, 1 bad input, 2 usage error, 3 I/O or library error,\n"
+        "128+N killed by signal N (no partial output is left behind).\n",
+        f);
+}
+
+/* ---- finding our data: beside the binary (build tree or installed), else compiled-in ---- */
+
+static char exe_dir[PATH_MAX];
+
+static void find_exe_dir(void) {
+  ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
+  if (n <= 0) {
+    exe_dir[0] = 0;
+    return;
+  }
+  exe_dir[n] = 0;
+  char *slash = strrchr(exe_dir, '/');
+  if (slash)
+    *slash = 0;
+}
+
+static bool is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The first of: EXE/../share/terbit/SUB, EXE/../SUB, TB_SOURCE_DIR/SUB, TB_DATA_DIR/SUB that
+ * holds `probe`. */
+static char *find_data(const char *sub, const char *probe) {
+  static char buf[PATH_MAX * 2];
+  const char *bases[4];
+  char b0[PATH_MAX + 32], b1[PATH_MAX + 32];
+  snprintf(b0, sizeof b0, "%s/../share/terbit", exe_dir);
+  snprintf(b1, sizeof b1, "%s/..", exe_dir);
+  bases[0] = b0;
+  bases[1] = b1;
+  bases[2] = TB_SOURCE_DIR;
+  bases[3] = TB_DATA_DIR;
+  for (int i = 0; i < 4; i++) {
+    snprintf(buf, sizeof buf, "%s/%s/%s", bases[i], sub, probe);
+    if (is_file(buf)) {
+      snprintf(buf, sizeof buf, "%s/%s", bases[i], sub);
+      char *r = realpath(buf, NULL);
+      return r ? r : tb_xstrdup(buf);
+    }
+  }
+  return NULL;
+}
+
+/* ---- atomic output: a temporary file beside the target, renamed into place ---- */
+
+static volatile sig_atomic_t interrupted;
+static char tmp_path[PATH_MAX + 64]; /* the temporary file being written, or "" */
+
+static void on_signal(int sig) {
+  if (tmp_path[0])
+    unlink(tmp_path);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  /* a file-size limit must fail the write, not kill us before we clean up */
+  signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Makes an empty temporary file in target's folder; its path goes into tmp_path. */
+static int open_temp(const char *target, tb_error *err) {
+  struct stat st;
+  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0,
+                        "exists and is not a regular file; refusing to replace it");
+  char dir[PATH_MAX];
+  const char *slash = strrchr(target, '/');
+  const char *base = slash ? slash + 1 : target;
+  if (slash)
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
+  else
+    snprintf(dir, sizeof dir, ".");
+  if (!is_dir(dir))
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
+  int fd = mkstemp(tmp_path);
+  if (fd < 0)
+    tmp_path[0] = 0;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  if (fd < 0)
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot create a temporary file in '%s': %s", dir,
+                        strerror(errno));
+  fchmod(fd, 0644);
+  close(fd);
+  return 0;
+}
+
+static void drop_temp(void) {
+  if (tmp_path[0]) {
+    unlink(tmp_path);
+    tmp_path[0] = 0;
+  }
+}
+
+/* Flushes the finished temporary file to disk and renames it over the target. */
+static int commit_temp(const char *target, tb_error *err) {
+  int fd = open(tmp_path, O_RDONLY);
+  if (fd < 0 || fsync(fd) != 0) {
+    if (fd >= 0)
+      close(fd);
+    drop_temp();
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot flush the output: %s", strerror(errno));
+  }
+  close(fd);
+  struct stat st;
+  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+    drop_temp();
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "exists and is not a regular file; refusing to replace it");
+  }
+  if (rename(tmp_path, target) != 0) {
+    int e = errno;
+    drop_temp();
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot rename into place: %s", strerror(e));
+  }
+  tmp_path[0] = 0;
+  return 0;
+}
+
+/* ---- the export command ---- */
+
+static char *stem_of(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  return tb_xstrndup(base, n);
+}
+
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+static void print_stats(const tb_layout *lo) {
+  float *r = tb_xmalloc((lo->nspace_ratios + 1) * sizeof *r);
+  memcpy(r, lo->space_ratios, lo->nspace_ratios * sizeof *r);
+  qsort(r, lo->nspace_ratios, sizeof *r, cmp_float);
+  float med = lo->nspace_ratios ? r[lo->nspace_ratios / 2] : 0;
+  float max = lo->nspace_ratios ? r[lo->nspace_ratios - 1] : 0;
+  fprintf(stderr, "stats: pages=%zu front=%zu spaces=%zu space_median=%.3f space_max=%.3f\n", lo->npages,
+          lo->nfront, lo->nspace_ratios, med, max);
+  free(r);
+}
+
+static int cmd_export(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"pdf", no_argument, NULL, 'P'},        {"epub", no_argument, NULL, 'E'},
+      {"output", required_argument, NULL, 'o'}, {"paper", required_argument, NULL, 'p'},
+      {"assets", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
+      {"stats", no_argument, NULL, 's'},      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  bool want_pdf = false, want_epub = false, stats = false;
+  const char *out = "out/", *assets_opt = NULL;
+  int paper = TB_PAPER_A4;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'P': want_pdf = true; break;
+    case 'E': want_epub = true; break;
+    case 'o': out = optarg; break;
+    case 'a': assets_opt = optarg; break;
+    case 'q': tb_warn_set_quiet(1); break;
+    case 's': stats = true; break;
+    case 'p':
+      paper = tb_paper_parse(optarg);
+      if (paper < 0) {
+        fprintf(stderr, "terbit: unknown paper size '%s' (a4, a5 or letter)\n", optarg);
+        return 2;
+      }
+      break;
+    case 'h': usage(stdout); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (!want_pdf && !want_epub) {
+    fputs("terbit: say what to export: --pdf, --epub or both\n", stderr);
+    usage(stderr);
+    return 2;
+  }
+  tb_error err;
+  tb_error_clear(&err);
+  char *assets = assets_opt ? realpath(assets_opt, NULL) : find_data("assets", "fonts/CharisSIL-Regular.ttf");
+  if (!assets) {
+    fprintf(stderr, "terbit: %s: assets folder not found (fonts, CSS, hyphenation)\n",
+            assets_opt ? assets_opt : "assets");
+    return 3;
+  }
+  char *default_src = NULL;
+  const char **srcs = (const char **)(argv + optind);
+  size_t nsrc = (size_t)(argc - optind);
+  if (nsrc == 0) {
+    char *dir = find_data("source", DEFAULT_SOURCE);
+    if (!dir) {
+      fputs("terbit: the default article " DEFAULT_SOURCE " was not found; name a SOURCE\n", stderr);
+      free(assets);
+      return 2;
+    }
+    size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
+    default_src = tb_xmalloc(n);
+    snprintf(default_src, n, "%s/%s", dir, DEFAULT_SOURCE);
+    free(dir);
+    srcs = (const char **)&default_src;
+    nsrc = 1;
+  }
+
+  /* where the outputs go */
+  char *stem = stem_of(srcs[0]);
+  char pdf_path[PATH_MAX], epub_path[PATH_MAX];
+  size_t olen = strlen(out);
+  bool folder = is_dir(out) || (olen && out[olen - 1] == '/');
+  if (!folder && want_pdf && want_epub) {
+    fprintf(stderr, "terbit: %s: with --pdf and --epub, -o names a folder (end it with '/')\n", out);
+    free(stem);
+    free(assets);
+    free(default_src);
+    return 2;
+  }
+  if (folder) {
+    if (!is_dir(out) && mkdir(out, 0777) != 0) {
+      fprintf(stderr, "terbit: %s: cannot create folder: %s\n", out, strerror(errno));
+      free(stem);
+      free(assets);
+      free(default_src);
+      return 3;
+    }
+    const char *sep = out[olen - 1] == '/' ? "" : "/";
+    snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
+    snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
+  } else {
+    snprintf(pdf_path, sizeof pdf_path, "%s", out);
+    snprintf(epub_path, sizeof epub_path, "%s", out);
+  }
+  free(stem);
+
+  /* one parse, one layout, then each backend */
+  tb_doc *doc = tb_load_files(srcs, nsrc, &err);
+  tb_fonts fonts;
+  bool fonts_ok = false;
+  tb_layout *lo = NULL;
+  if (doc && tb_fonts_load(&fonts, assets, &err) == 0)
+    fonts_ok = true;
+  tb_layout_opts lopts = {(tb_paper)paper, assets};
+  if (fonts_ok)
+    lo = tb_layout_new(doc, &fonts, &lopts, &err);
+  if (lo && stats)
+    print_stats(lo);
+  if (lo && want_pdf && open_temp(pdf_path, &err) == 0) {
+    tb_pdf_opts po = {"terbit " TB_VERSION};
+    if (tb_pdf_write(doc, lo, &fonts, &po, tmp_path, &err) == 0)
+      commit_temp(pdf_path, &err);
+    else
+      drop_temp();
+  }
+  if (lo && want_epub && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
+    char source[128];
+    snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
+    tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
+    /* libzip will not overwrite our empty temporary file unless told to truncate: remove it and
+     * let zip_open create it (the name stays reserved in practice: it is random) */
+    if (tb_epub_write(doc, &eo, tmp_path, &err) == 0)
+      commit_temp(epub_path, &err);
+    else
+      drop_temp();
+  }
+  tb_layout_free(lo);
+  if (fonts_ok)
+    tb_fonts_free(&fonts);
+  tb_doc_free(doc);
+  free(assets);
+  free(default_src);
+  if (tb_error_is_set(&err)) {
+    tb_error_print(&err);
+    return tb_error_exit_status(&err);
+  }
+  return 0;
+}
+
+static int cmd_dump(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  tb_error err;
+  tb_error_clear(&err);
+  tb_doc *doc = tb_load_files((const char *const *)argv + 1, (size_t)argc - 1, &err);
+  if (!doc) {
+    tb_error_print(&err);
+    return tb_error_exit_status(&err);
+  }
+  tb_buf b = {0};
+  tb_doc_dump(doc, &b);
+  for (size_t i = 0; i < doc->nheadings; i++)
+    tb_buf_printf(&b, "heading %d %s \"%s\"\n", doc->headings[i].level, doc->headings[i].id, doc->headings[i].text);
+  tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
+  fwrite(b.data, 1, b.len, stdout);
+  tb_buf_free(&b);
+  tb_doc_free(doc);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  find_exe_dir();
+  install_signals();
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("terbit %s\n", TB_VERSION);
+    return 0;
+  }
+  if (!strcmp(argv[1], "export"))
+    return cmd_export(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "dump"))
+    return cmd_dump(argc - 1, argv + 1);
+  fprintf(stderr, "terbit: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,246 @@
+// pdf.c -- paints a laid-out document into a PDF with libharu: fonts, pages, links, outline,
+// page labels, metadata. The only file that draws with HPDF_Page_*.
+#include "pdf/pdf.h"
+
+#include <hpdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pdf/hpdf_extra.h"
+
+typedef struct pdf_ctx {
+  tb_error *err;
+  const char *path;
+  HPDF_STATUS first;
+} pdf_ctx;
+
+/* libharu calls this on every error: keep the first, never longjmp (STYLE: convert foreign
+ * errors where the library is called). */
+static void on_error(HPDF_STATUS status, HPDF_STATUS detail, void *user) {
+  pdf_ctx *c = user;
+  if (c->first)
+    return;
+  c->first = status;
+  tb_error_set(c->err, TB_ERR_PDF, c->path, 0, 0, "PDF library error 0x%04X (detail %u)",
+               (unsigned)status, (unsigned)detail);
+  c->err->detail = (long)status;
+}
+
+static void date_of(long long epoch, HPDF_Date *d) {
+  time_t t = (time_t)epoch;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  memset(d, 0, sizeof *d);
+  d->year = tm.tm_year + 1900;
+  d->month = tm.tm_mon + 1;
+  d->day = tm.tm_mday;
+  d->hour = tm.tm_hour;
+  d->minutes = tm.tm_min;
+  d->seconds = tm.tm_sec;
+  d->ind = 'Z';
+}
+
+/* Outline: one entry per heading, nested by level. */
+static void build_outline(HPDF_Doc pdf, const tb_doc *doc, const tb_layout *lo, HPDF_Page *pages,
+                          HPDF_Encoder utf8) {
+  HPDF_Outline parents[7] = {0};
+  for (size_t h = 0; h < doc->nheadings; h++) {
+    const tb_heading *hd = &doc->headings[h];
+    int pg = lo->heading_page[h];
+    if (pg < 0)
+      continue;
+    HPDF_Outline parent = NULL;
+    for (int lv = hd->level - 1; lv >= 1 && !parent; lv--)
+      parent = parents[lv];
+    HPDF_Outline o = HPDF_CreateOutline(pdf, parent, *hd->text ? hd->text : "\xE2\x80\x94", utf8);
+    if (!o)
+      return;
+    HPDF_Destination dst = HPDF_Page_CreateDestination(pages[pg]);
+    tb_hpdf_dest_set_xyz_keep_zoom(pdf, dst, 0, lo->heading_y[h]);
+    HPDF_Outline_SetDestination(o, dst);
+    HPDF_Outline_SetOpened(o, hd->level <= 2 ? HPDF_TRUE : HPDF_FALSE);
+    parents[hd->level] = o;
+    for (int lv = hd->level + 1; lv <= 6; lv++)
+      parents[lv] = NULL;
+  }
+}
+
+static void set_info(HPDF_Doc pdf, const tb_doc *doc, const tb_pdf_opts *opts) {
+  const tb_meta *m = &doc->meta;
+  HPDF_SetCurrentEncoder(pdf, "UTF-8");
+  if (m->title)
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, m->title);
+  if (m->nauthors) {
+    tb_buf a = {0};
+    for (size_t i = 0; i < m->nauthors; i++) {
+      if (i)
+        tb_buf_puts(&a, ", ");
+      tb_buf_puts(&a, m->authors[i]);
+    }
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, a.data);
+    tb_buf_free(&a);
+  }
+  const char *subject = m->description ? m->description : m->subtitle ? m->subtitle : m->category;
+  if (subject)
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, subject);
+  tb_buf kw = {0};
+  if (m->category)
+    tb_buf_puts(&kw, m->category);
+  for (size_t i = 0; i < m->nkeywords; i++) {
+    if (kw.len)
+      tb_buf_puts(&kw, ", ");
+    tb_buf_puts(&kw, m->keywords[i]);
+  }
+  if (kw.len)
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, kw.data);
+  tb_buf_free(&kw);
+  HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, opts->producer);
+  HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, opts->producer);
+  HPDF_Date d;
+  date_of(doc->epoch, &d);
+  HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
+  HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
+                 const char *path, tb_error *err) {
+  pdf_ctx ctx = {err, path, 0};
+  HPDF_Doc pdf = HPDF_New(on_error, &ctx);
+  HPDF_Page *pages = NULL;
+  HPDF_Image *images = NULL;
+  int rc = -1;
+  if (!pdf) {
+    tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot create a PDF document");
+    return -1;
+  }
+  HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(pdf);
+  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
+
+  /* fonts: loaded only when a page uses them, so unused faces are not embedded */
+  HPDF_Font font[TB_FACE_COUNT] = {0};
+  bool used[TB_FACE_COUNT] = {0};
+  for (size_t i = 0; i < lo->npages; i++)
+    for (size_t k = 0; k < lo->pages[i].ndraws; k++)
+      if (lo->pages[i].draws[k].kind == TB_DRAW_TEXT)
+        used[lo->pages[i].draws[k].face] = true;
+  for (int f = 0; f < TB_FACE_COUNT && !ctx.first; f++) {
+    if (!used[f])
+      continue;
+    const char *name = HPDF_LoadTTFontFromFile(pdf, fonts->path[f], HPDF_TRUE);
+    if (name)
+      font[f] = HPDF_GetFont(pdf, name, "UTF-8");
+  }
+  if (ctx.first)
+    goto done;
+
+  pages = tb_xcalloc(lo->npages + 1, sizeof *pages);
+  size_t nimg_cap = 0, nimg = 0;
+  const tb_node **img_nodes = NULL;
+  for (size_t i = 0; i < lo->npages && !ctx.first; i++) {
+    HPDF_Page p = HPDF_AddPage(pdf);
+    pages[i] = p;
+    HPDF_Page_SetWidth(p, lo->page_w);
+    HPDF_Page_SetHeight(p, lo->page_h);
+    const tb_page *lp = &lo->pages[i];
+    /* rules and images first, then all text in one text object */
+    for (size_t k = 0; k < lp->ndraws; k++) {
+      const tb_draw *d = &lp->draws[k];
+      if (d->kind == TB_DRAW_RULE) {
+        HPDF_Page_SetGrayStroke(p, d->gray);
+        HPDF_Page_SetLineWidth(p, d->line_width);
+        HPDF_Page_MoveTo(p, d->x, d->y);
+        HPDF_Page_LineTo(p, d->x + d->w, d->y + d->h);
+        HPDF_Page_Stroke(p);
+      } else if (d->kind == TB_DRAW_IMAGE) {
+        /* each image file is embedded once, however often it is drawn */
+        HPDF_Image im = NULL;
+        for (size_t q = 0; q < nimg; q++)
+          if (img_nodes[q]->image.path && !strcmp(img_nodes[q]->image.path, d->image->image.path))
+            im = images[q];
+        if (!im) {
+          im = d->image->image.kind == 1 ? HPDF_LoadPngImageFromFile(pdf, d->image->image.path)
+                                         : HPDF_LoadJpegImageFromFile(pdf, d->image->image.path);
+          if (!im) {
+            tb_error_clear(err);
+            ctx.first = 0;
+            HPDF_ResetError(pdf);
+            tb_error_set(err, TB_ERR_IMAGE, d->image->image.path, 0, 0,
+                         "cannot embed this image (corrupt or unsupported PNG/JPEG)");
+            ctx.first = 1;
+            break;
+          }
+          tb_grow(&images, &nimg_cap, nimg + 1, sizeof *images);
+          img_nodes = tb_xrealloc(img_nodes, nimg_cap * sizeof *img_nodes);
+          images[nimg] = im;
+          img_nodes[nimg++] = d->image;
+        }
+        HPDF_Page_DrawImage(p, im, d->x, d->y, d->w, d->h);
+      }
+    }
+    HPDF_Page_BeginText(p);
+    float gray = -1;
+    for (size_t k = 0; k < lp->ndraws && !ctx.first; k++) {
+      const tb_draw *d = &lp->draws[k];
+      if (d->kind != TB_DRAW_TEXT || !d->len)
+        continue;
+      if (d->gray != gray) {
+        HPDF_Page_SetGrayFill(p, d->gray);
+        gray = d->gray;
+      }
+      HPDF_Page_SetFontAndSize(p, font[d->face], d->size);
+      /* draws are NUL-terminated copies owned by the layout */
+      HPDF_Page_TextOut(p, d->x, d->y, d->text);
+    }
+    HPDF_Page_EndText(p);
+  }
+  free(img_nodes);
+  if (ctx.first)
+    goto done;
+
+  /* links: to a heading's exact spot, or to a URI; no visible border */
+  for (size_t i = 0; i < lo->npages; i++) {
+    const tb_page *lp = &lo->pages[i];
+    for (size_t k = 0; k < lp->nlinks; k++) {
+      const tb_link *ln = &lp->links[k];
+      HPDF_Rect r = {ln->x0, ln->y0, ln->x1, ln->y1};
+      HPDF_Annotation a = NULL;
+      if (ln->heading >= 0 && lo->heading_page[ln->heading] >= 0) {
+        HPDF_Destination dst = HPDF_Page_CreateDestination(pages[lo->heading_page[ln->heading]]);
+        tb_hpdf_dest_set_xyz_keep_zoom(pdf, dst, 0, lo->heading_y[ln->heading]);
+        a = HPDF_Page_CreateLinkAnnot(pages[i], r, dst);
+      } else if (ln->uri) {
+        a = HPDF_Page_CreateURILinkAnnot(pages[i], r, ln->uri);
+      }
+      if (a)
+        HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    }
+  }
+
+  build_outline(pdf, doc, lo, pages, utf8);
+  HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+  /* page labels: front matter i, ii, ...; the body from 1 */
+  HPDF_AddPageLabel(pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
+  if (lo->nfront < lo->npages)
+    HPDF_AddPageLabel(pdf, (HPDF_UINT)lo->nfront, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+  set_info(pdf, doc, opts);
+  tb_hpdf_set_lang(pdf, doc->meta.lang);
+  tb_hpdf_set_display_doc_title(pdf);
+  tb_hpdf_fix_composite_glyphs(pdf, NULL);
+  tb_hpdf_fix_all_tounicode(pdf, NULL);
+  if (ctx.first)
+    goto done;
+  if (HPDF_SaveToFile(pdf, path) != HPDF_OK || ctx.first) {
+    tb_error_clear(err);
+    tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF");
+    goto done;
+  }
+  rc = 0;
+done:
+  free(pages);
+  free(images);
+  HPDF_Free(pdf);
+  return rc;
+}
