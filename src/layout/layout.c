@@ -416,7 +416,9 @@ static void push_fragment(L *l, const char *s, size_t n, const style *st, const 
 }
 
 static void push_forced_break(L *l) {
-  push_item(l, TB_LB_GLUE, 0, 1e6f, 0, 0, false, NULL);
+  /* +inf penalty, fil glue, -inf penalty: the line ends here, ragged (no break at the glue) */
+  push_item(l, TB_LB_PENALTY, 0, 0, 0, TB_LB_INFINITY, false, NULL);
+  push_item(l, TB_LB_GLUE, 0, (float)TB_LB_FIL_STRETCH, 0, 0, false, NULL);
   push_item(l, TB_LB_PENALTY, 0, 0, 0, -TB_LB_INFINITY, false, NULL);
 }
 
@@ -719,9 +721,9 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     bool last = li + 1 == nl;
     /* Justified lines stretch their glue by the computed ratio; an over-stretched line
      * (beyond 2x the space) is set ragged instead: never a river of white. */
-    double r = pf->justify && !last ? ln->ratio : 0;
-    if (r > 2.0)
-      r = 0;
+    double r = pf->justify ? ln->ratio : 0;
+    if (r > 2.0 || (last && r > 0))
+      r = 0; /* the last line keeps natural spaces, but shrinks if it must to fit */
     if (r < -1.0)
       r = -1.0;
     float x0 = l->left + (li == 0 ? pf->first_indent : 0);
@@ -1677,8 +1679,7 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     l->width = l->text_w - l->left - numw - 12.0f;
     style st = base_style(BODY_SIZE);
     st.face = top ? TB_FACE_BOLD : TB_FACE_REGULAR;
-    st.heading = (int)h;
-    st.nohyph = true;
+    st.nohyph = true; /* the entry's one link (below) covers its text, leaders and number */
     push_fragment(l, hd->text, strlen(hd->text), &st, NULL, 0);
     if (l->nitems == 0)
       push_fragment(l, "\xE2\x80\x94", 3, &st, NULL, 0);
@@ -1812,10 +1813,14 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   l.text_h = l.g.h - l.g.top - l.g.bottom;
   l.width = l.text_w;
   l.pending_heading = -1;
+  l.lang = doc->meta.lang;
+  l.source = doc->nchapters ? doc->chapters[0].source : NULL;
   l.warned = tb_xcalloc(65536 / 8 + 1, 1);
   lo->doc = doc;
   lo->page_w = l.g.w;
   lo->page_h = l.g.h;
+  lo->text_x0 = l.g.inner;
+  lo->text_x1 = l.g.w - l.g.outer;
   lo->heading_page = tb_xmalloc((doc->nheadings + 1) * sizeof *lo->heading_page);
   lo->heading_y = tb_xcalloc(doc->nheadings + 1, sizeof *lo->heading_y);
   for (size_t h = 0; h < doc->nheadings; h++)

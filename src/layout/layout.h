@@ -55,6 +55,7 @@ typedef struct tb_layout_opts {
 typedef struct tb_layout {
   const tb_doc *doc;
   float page_w, page_h;
+  float text_x0, text_x1; /* the text block's left and right edges: nothing is drawn outside */
   tb_page *pages; /* all pages: title page, contents, body */
   tb_page_info *info; /* one per page: label, body, chapter, where it begins */
   size_t npages, pages_cap;

@@ -212,7 +212,7 @@ static size_t run_pass(lb *c, double tol, bool emergency) {
       continue;
     c->ncand = 0;
     c->nact2 = 0;
-    size_t worst_from = NONE; /* emergency: the least overflowing node */
+    size_t least_from = NONE; /* emergency: the least overflowing node */
     double least_over = INFINITY, over_ratio = 0;
     for (size_t i = 0; i < c->nact; i++) {
       size_t a = c->act[i];
@@ -241,13 +241,13 @@ static size_t run_pass(lb *c, double tol, bool emergency) {
         double over = l - z - w;
         if (over < least_over) {
           least_over = over;
-          worst_from = a;
+          least_from = a;
           over_ratio = r;
         }
       }
     }
-    if (emergency && c->ncand == 0 && c->nact2 == 0 && worst_from != NONE)
-      offer(c, worst_from, over_ratio, &info, true);
+    if (emergency && c->ncand == 0 && c->nact2 == 0 && least_from != NONE)
+      offer(c, least_from, over_ratio, &info, true);
     commit(c, b, &info);
     size_t *t = c->act;
     c->act = c->act2;

@@ -1,0 +1,231 @@
+// test_layout.c -- the layout with the shipped fonts: margins, page starts, contents numbers,
+// headings kept with their text, word spacing, long words, paper sizes.
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/load.h"
+#include "layout/layout.h"
+
+#ifndef TB_TEST_ASSETS_DIR
+#define TB_TEST_ASSETS_DIR "assets"
+#endif
+
+static tb_fonts fonts;
+
+static int setup(void **state) {
+  (void)state;
+  tb_error err;
+  tb_error_clear(&err);
+  return tb_fonts_load(&fonts, TB_TEST_ASSETS_DIR, &err);
+}
+
+static int teardown(void **state) {
+  (void)state;
+  tb_fonts_free(&fonts);
+  return 0;
+}
+
+static float draw_width(const tb_draw *d) {
+  long w = 0;
+  for (size_t i = 0; i < d->len;) {
+    size_t k;
+    uint32_t cp = tb_utf8_decode(d->text + i, d->len - i, &k);
+    i += k;
+    w += tb_font_advance(&fonts.face[d->face], cp);
+  }
+  return (float)w * d->size / 1000.0f;
+}
+
+typedef struct laid {
+  tb_doc *doc;
+  tb_layout *lo;
+} laid;
+
+static laid lay(const char *src, tb_paper paper) {
+  tb_error err;
+  tb_error_clear(&err);
+  laid r = {0};
+  r.doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
+  assert_non_null(r.doc);
+  tb_layout_opts o = {paper, TB_TEST_ASSETS_DIR};
+  r.lo = tb_layout_new(r.doc, &fonts, &o, &err);
+  assert_non_null(r.lo);
+  return r;
+}
+
+static void unlay(laid *r) {
+  tb_layout_free(r->lo);
+  tb_doc_free(r->doc);
+}
+
+/* Every glyph inside the page's text block (running heads and footers included). */
+static void assert_inside_margins(const tb_layout *lo) {
+  for (size_t p = 0; p < lo->npages; p++)
+    for (size_t k = 0; k < lo->pages[p].ndraws; k++) {
+      const tb_draw *d = &lo->pages[p].draws[k];
+      if (d->kind != TB_DRAW_TEXT)
+        continue;
+      float right = d->x + draw_width(d);
+      /* a trailing space glyph may reach into the margin by its own width only */
+      float slack = d->len && d->text[d->len - 1] == ' ' ? d->size * 0.35f : 0.5f;
+      if (d->x < lo->text_x0 - 0.01f || right > lo->text_x1 + slack || d->y < 20 || d->y > lo->page_h - 20)
+        fail_msg("page %zu: '%.*s' at %.1f..%.1f, y %.1f is outside the page's text area", p + 1,
+                 (int)d->len, d->text, d->x, right, d->y);
+    }
+}
+
+static char *article(void) {
+  FILE *f = fopen(TB_TEST_SOURCE_DIR "/source/pemasar-digital.md", "rb");
+  assert_non_null(f);
+  static char buf[1 << 16];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return buf;
+}
+
+static void test_article_pages_and_contents(void **state) {
+  (void)state;
+  laid r = lay(article(), TB_PAPER_A4);
+  const tb_layout *lo = r.lo;
+  assert_int_equal(lo->nfront, 2); /* title page + one contents page */
+  assert_string_equal(lo->info[0].label, "i");
+  assert_string_equal(lo->info[1].label, "ii");
+  assert_string_equal(lo->info[2].label, "1");
+  for (size_t h = 0; h < r.doc->nheadings; h++) {
+    int pg = lo->heading_page[h];
+    assert_true(pg >= (int)lo->nfront);
+    /* the contents page shows the label of the heading's page */
+    const char *label = lo->info[pg].label;
+    bool found = false;
+    const tb_page *cp = &lo->pages[1];
+    for (size_t k = 0; k + 1 < cp->ndraws; k++)
+      /* entries are drawn word by word: find the entry's first word, then its number */
+      if (cp->draws[k].kind == TB_DRAW_TEXT && cp->draws[k].len > 1 &&
+          !strncmp(cp->draws[k].text, r.doc->headings[h].text, cp->draws[k].len - 1))
+        for (size_t q = k + 1; q < cp->ndraws && q < k + 12; q++)
+          if (cp->draws[q].len == strlen(label) && !memcmp(cp->draws[q].text, label, cp->draws[q].len))
+            found = true;
+    if (!found)
+      fail_msg("contents entry of '%s' does not show page %s", r.doc->headings[h].text, label);
+  }
+  assert_inside_margins(lo);
+  unlay(&r);
+}
+
+static void test_page_starts_are_word_starts(void **state) {
+  (void)state;
+  laid r = lay(article(), TB_PAPER_A5);
+  const tb_layout *lo = r.lo;
+  size_t body = 0;
+  for (size_t p = 0; p < lo->npages; p++) {
+    const tb_page_info *pi = &lo->info[p];
+    if (!pi->body)
+      continue;
+    body++;
+    assert_non_null(pi->node);
+    if (pi->node->literal && pi->offset > 0) {
+      char before = pi->node->literal[pi->offset - 1];
+      if (!(before == ' ' || before == '\n' || before == '\t'))
+        fail_msg("page %s begins inside a word: '...%.10s|%.10s'", pi->label,
+                 pi->node->literal + (pi->offset > 10 ? pi->offset - 10 : 0), pi->node->literal + pi->offset);
+    }
+  }
+  assert_true(body > 6); /* A5 needs more pages than A4 */
+  unlay(&r);
+}
+
+static void test_word_spacing_sane(void **state) {
+  (void)state;
+  laid r = lay(article(), TB_PAPER_A4);
+  const tb_layout *lo = r.lo;
+  assert_true(lo->nspace_ratios > 100);
+  float *v = malloc(lo->nspace_ratios * sizeof *v);
+  memcpy(v, lo->space_ratios, lo->nspace_ratios * sizeof *v);
+  float max = 0;
+  for (size_t i = 0; i < lo->nspace_ratios; i++)
+    if (v[i] > max)
+      max = v[i];
+  /* median by counting */
+  size_t below = 0;
+  for (size_t i = 0; i < lo->nspace_ratios; i++)
+    below += v[i] < 1.3f && v[i] > 0.9f;
+  assert_true(max <= 2.0f);
+  assert_true(below * 2 > lo->nspace_ratios); /* the median lies in 0.9..1.3 */
+  free(v);
+  unlay(&r);
+}
+
+static void test_long_word_is_broken_inside_margins(void **state) {
+  (void)state;
+  char *src = malloc(40000);
+  strcpy(src, "---\ntitle: Long\nlang: en\n---\n\nStart ");
+  size_t n = strlen(src);
+  for (int i = 0; i < 20000; i++)
+    src[n++] = (char)('a' + i % 26);
+  strcpy(src + n, " end, and https://example.com/a/very/long/path/that/goes/on/and/on/and/on/and/on/forever/ok.\n");
+  laid r = lay(src, TB_PAPER_A4);
+  assert_true(r.lo->npages > 3);
+  assert_inside_margins(r.lo);
+  unlay(&r);
+  free(src);
+}
+
+static void test_heading_never_last_on_page(void **state) {
+  (void)state;
+  /* many short sections: some heading would fall at a page foot without keep-with-next */
+  char *src = malloc(200000);
+  strcpy(src, "---\ntitle: Many\nlang: en\n---\n\n# Chapter\n\n");
+  for (int i = 0; i < 120; i++)
+    sprintf(src + strlen(src), "## Section %d\n\nA paragraph of several words that runs over two lines at least, "
+                               "so that it can be split, and a second sentence to make it longer still.\n\n", i);
+  laid r = lay(src, TB_PAPER_A5);
+  const tb_layout *lo = r.lo;
+  for (size_t h = 0; h < r.doc->nheadings; h++) {
+    int pg = lo->heading_page[h];
+    /* something must follow the heading on its page: a text draw below the heading's y */
+    float hy = lo->heading_y[h];
+    int below = 0;
+    for (size_t k = 0; k < lo->pages[pg].ndraws; k++) {
+      const tb_draw *d = &lo->pages[pg].draws[k];
+      if (d->kind == TB_DRAW_TEXT && d->y < hy - 30 && d->y > 80)
+        below++;
+    }
+    if (below < 2)
+      fail_msg("heading '%s' ends page %s", r.doc->headings[h].text, lo->info[pg].label);
+  }
+  assert_inside_margins(lo);
+  unlay(&r);
+  free(src);
+}
+
+static void test_papers_differ(void **state) {
+  (void)state;
+  laid a = lay(article(), TB_PAPER_A4), b = lay(article(), TB_PAPER_LETTER), c = lay(article(), TB_PAPER_A5);
+  assert_true(a.lo->page_w < b.lo->page_w);
+  assert_true(c.lo->npages > a.lo->npages);
+  assert_inside_margins(b.lo);
+  assert_inside_margins(c.lo);
+  unlay(&a);
+  unlay(&b);
+  unlay(&c);
+}
+
+int main(void) {
+  tb_warn_set_quiet(1);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_article_pages_and_contents),
+      cmocka_unit_test(test_page_starts_are_word_starts),
+      cmocka_unit_test(test_word_spacing_sane),
+      cmocka_unit_test(test_long_word_is_broken_inside_margins),
+      cmocka_unit_test(test_heading_never_last_on_page),
+      cmocka_unit_test(test_papers_differ),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,187 @@
+// test_model.c -- the document model: import, chapters, heading ids, links, footnotes, limits.
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "doc/doc.h"
+#include "input/limits.h"
+#include "input/load.h"
+#include "util/error.h"
+
+static tb_doc *load(const char *src, tb_error *err) {
+  tb_error_clear(err);
+  return tb_load_memory("t.md", NULL, src, strlen(src), err);
+}
+
+static void test_chapters_split_at_shallowest(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\n---\n\nIntro.\n\n## A\n\ntext\n\n### A1\n\n## B\n\nmore\n", &err);
+  assert_non_null(d);
+  assert_int_equal(d->nchapters, 3);
+  assert_null(d->chapters[0].title); /* untitled opening */
+  assert_string_equal(d->chapters[1].title, "A");
+  assert_string_equal(d->chapters[2].title, "B");
+  assert_int_equal(d->nheadings, 3);
+  assert_int_equal(d->headings[1].level, 3);
+  assert_int_equal(d->headings[1].chapter, 1);
+  assert_string_equal(d->meta.lang, "ms");
+  tb_doc_free(d);
+}
+
+static void test_heading_ids_unique_and_stable(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\n---\n# Keanehan\n# Keanehan\n# keanehan!\n# Di mana ia berfungsi?\n"
+                   "# 2024 plan\n# \n# Kandungan\n",
+                   &err);
+  assert_non_null(d);
+  assert_string_equal(d->headings[0].id, "keanehan");
+  assert_string_equal(d->headings[1].id, "keanehan-1");
+  assert_string_equal(d->headings[2].id, "keanehan-2");
+  assert_string_equal(d->headings[3].id, "di-mana-ia-berfungsi");
+  assert_string_equal(d->headings[4].id, "h-2024-plan"); /* XML ids may not start with a digit */
+  assert_string_equal(d->headings[5].id, "bahagian");     /* an empty heading still gets an id */
+  assert_string_equal(d->headings[6].id, "kandungan-1");  /* reserved for the contents */
+  assert_string_equal(d->headings[3].text, "Di mana ia berfungsi?");
+  tb_doc_free(d);
+}
+
+static void test_internal_links_and_footnotes(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\n---\n# One\n\nSee [two](#two) and a note[^n].\n\n# Two\n\nAgain[^m].\n\n"
+                   "[^n]: First *note*.\n[^m]: Second.\n",
+                   &err);
+  assert_non_null(d);
+  assert_int_equal(d->nfootnotes, 2);
+  const tb_node *p = d->chapters[0].root->first->next; /* heading, then paragraph */
+  assert_int_equal(p->type, TB_NODE_PARAGRAPH);
+  const tb_node *link = p->first->next;
+  assert_int_equal(link->type, TB_NODE_LINK);
+  assert_int_equal(link->as.link.heading, 1);
+  const tb_node *ref = p->last->prev;
+  assert_int_equal(ref->type, TB_NODE_FOOTNOTE_REF);
+  assert_int_equal(ref->as.footnote.number, 1);
+  assert_ptr_equal(ref->as.footnote.def, d->footnotes[0]);
+  assert_int_equal(d->footnotes[0]->first->type, TB_NODE_PARAGRAPH);
+  tb_doc_free(d);
+}
+
+static void test_model_has_no_cmark_dependency(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\n---\n| a | b |\n|:-|-:|\n| 1 | ~~2~~ |\n\n- [x] done\n- [ ] todo\n\n"
+                   "```c\nint x;\n```\n\n> quote\n\n---\n\n7. seven\n8. eight\n",
+                   &err);
+  assert_non_null(d);
+  tb_buf b = {0};
+  tb_doc_dump(d, &b);
+  assert_non_null(strstr(b.data, "table"));
+  assert_non_null(strstr(b.data, "strikethrough"));
+  assert_non_null(strstr(b.data, "code_block \"int x;\\n\""));
+  assert_non_null(strstr(b.data, "list ordered start=7"));
+  assert_non_null(strstr(b.data, "thematic_break"));
+  tb_node *table = d->chapters[0].root->first;
+  assert_int_equal(table->type, TB_NODE_TABLE);
+  assert_int_equal(table->as.table.ncols, 2);
+  assert_int_equal(table->as.table.align[0], 'l');
+  assert_int_equal(table->as.table.align[1], 'r');
+  assert_true(table->first->as.row.header);
+  tb_node *list = table->next;
+  assert_int_equal(list->first->as.item.task, 2);
+  assert_int_equal(list->last->as.item.task, 1);
+  assert_int_equal(tb_doc_check(d), 0);
+  tb_buf_free(&b);
+  tb_doc_free(d);
+}
+
+static void test_bad_utf8_names_line_and_column(void **state) {
+  (void)state;
+  tb_error err;
+  assert_null(load("---\ntitle: T\n---\nok\nab\xC3(\n", &err));
+  assert_int_equal(err.code, TB_ERR_UTF8);
+  assert_int_equal(err.line, 5);
+  assert_int_equal(err.col, 3);
+  tb_error_clear(&err);
+  static const char nul[] = "---\ntitle: T\n---\nab\0c\n";
+  assert_null(tb_load_memory("t.md", NULL, nul, sizeof nul - 1, &err));
+  assert_int_equal(err.line, 4);
+  assert_int_equal(err.col, 3);
+  assert_int_equal(tb_error_exit_status(&err), 1);
+}
+
+static void test_bom_crlf_empty(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("\xEF\xBB\xBF---\r\ntitle: T\r\nlang: en\r\n---\r\n# H\r\n\r\nText.\r\n", &err);
+  assert_non_null(d);
+  assert_string_equal(d->meta.lang, "en");
+  assert_string_equal(d->headings[0].text, "H");
+  tb_doc_free(d);
+  assert_null(load("", &err));
+  assert_int_equal(err.code, TB_ERR_INPUT);
+  d = load("---\ntitle: Only\n---\n", &err);
+  assert_non_null(d);
+  assert_int_equal(d->nchapters, 1);
+  tb_doc_free(d);
+}
+
+static void test_nesting_limit(void **state) {
+  (void)state;
+  tb_buf b = {0};
+  tb_buf_puts(&b, "---\ntitle: T\n---\n");
+  for (int i = 0; i < 20000; i++)
+    tb_buf_puts(&b, "> ");
+  tb_buf_puts(&b, "deep\n");
+  tb_error err;
+  assert_null(load(b.data, &err));
+  assert_int_equal(err.code, TB_ERR_LIMIT);
+  assert_int_equal(err.line, 4);
+  assert_true(err.col > 0);
+  tb_buf_free(&b);
+}
+
+static void test_source_lines_offset_by_front_matter(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\nlang: ms\n---\n\n# H\n", &err);
+  assert_non_null(d);
+  assert_int_equal(d->headings[0].node->line, 6);
+  tb_doc_free(d);
+}
+
+static void test_identifier_stable_and_given(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *a = load("---\ntitle: T\n---\nx\n", &err), *b = load("---\ntitle: T\n---\nx\n", &err),
+         *c = load("---\ntitle: T\n---\ny\n", &err), *g = load("---\ntitle: T\nidentifier: isbn:123\n---\n", &err);
+  assert_string_equal(a->uuid, b->uuid);
+  assert_string_not_equal(a->uuid, c->uuid);
+  assert_memory_equal(a->uuid, "urn:uuid:", 9);
+  assert_int_equal(a->uuid[9 + 14], '5'); /* version 5 */
+  assert_string_equal(g->uuid, "isbn:123");
+  tb_doc_free(a);
+  tb_doc_free(b);
+  tb_doc_free(c);
+  tb_doc_free(g);
+}
+
+int main(void) {
+  tb_warn_set_quiet(1);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_chapters_split_at_shallowest),
+      cmocka_unit_test(test_heading_ids_unique_and_stable),
+      cmocka_unit_test(test_internal_links_and_footnotes),
+      cmocka_unit_test(test_model_has_no_cmark_dependency),
+      cmocka_unit_test(test_bad_utf8_names_line_and_column),
+      cmocka_unit_test(test_bom_crlf_empty),
+      cmocka_unit_test(test_nesting_limit),
+      cmocka_unit_test(test_source_lines_offset_by_front_matter),
+      cmocka_unit_test(test_identifier_stable_and_given),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
