@@ -321,8 +321,6 @@ static int cmd_export(int argc, char **argv) {
     char source[128];
     snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
     tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
-    /* libzip will not overwrite our empty temporary file unless told to truncate: remove it and
-     * let zip_open create it (the name stays reserved in practice: it is random) */
     if (tb_epub_write(doc, &eo, tmp_path, &err) == 0)
       commit_temp(epub_path, &err);
     else

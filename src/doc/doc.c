@@ -178,12 +178,20 @@ int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter) {
   tb_buf text = {0}, slug = {0};
   tb_node_plain_text(node, &text);
   tb_slugify(text.data ? text.data : "", &slug);
-  /* Unique across the book: keanehan, keanehan-1, keanehan-2 ... Ids ending in -N that a
-   * later heading takes literally are skipped too, so every id stays unique. */
+  /* Ids the backends make themselves (page-N, fn-N, fn-ref-N, the contents' "kandungan") are
+   * kept free: a heading whose slug would take such a name gets an "h-" in front. */
+  if (!strncmp(slug.data, "page-", 5) || !strncmp(slug.data, "fn-", 3) || !strcmp(slug.data, "kandungan") ||
+      !strncmp(slug.data, "cover", 5) || !strncmp(slug.data, "titlepage", 9) || !strncmp(slug.data, "toc", 3)) {
+    tb_buf tmp = {0};
+    tb_buf_puts(&tmp, "h-");
+    tb_buf_put(&tmp, slug.data, slug.len);
+    tb_buf_free(&slug);
+    slug = tmp;
+  }
+  /* Unique across the book: keanehan, keanehan-1, keanehan-2 ... (an id taken literally by an
+   * earlier heading is skipped too). */
   size_t base = slug.len;
-  for (int k = 1; tb_doc_find_heading(doc, slug.data) >= 0 || strcmp(slug.data, "kandungan") == 0 ||
-                  strncmp(slug.data, "page-", 5) == 0 || strncmp(slug.data, "fn-", 3) == 0;
-       k++) {
+  for (int k = 1; tb_doc_find_heading(doc, slug.data) >= 0; k++) {
     slug.len = base;
     tb_buf_printf(&slug, "-%d", k);
   }

@@ -144,7 +144,8 @@ typedef struct tb_iter {
   tb_event ev;
 } tb_iter;
 void tb_iter_init(tb_iter *it, const tb_node *root);
-/** Next event; skip_children on the node just entered makes the next event its EXIT. */
+/** Next event. tb_iter_skip_children on the node just entered skips its subtree: the next
+ * event is the one after that subtree (the node's own EXIT is not reported). */
 tb_event tb_iter_next(tb_iter *it);
 void tb_iter_skip_children(tb_iter *it);
 /** True for types that get ENTER and EXIT events (they may hold children). */

@@ -253,6 +253,13 @@ static void push_text_boxes(L *l, const char *s, size_t n, const style *st, cons
     uint32_t cp = tb_utf8_decode(s + i, n - i, &k);
     int f = face_for(l, st->face, cp);
     if (f < 0) {
+      if (node && node->line) {
+        /* the character's own place: its node's start plus the characters before it */
+        l->line = node->line;
+        l->col = node->col;
+        for (size_t q = 0; q < off + i && node->literal && q < node->literal_len; q++)
+          l->col += ((unsigned char)node->literal[q] & 0xC0) != 0x80;
+      }
       warn_glyph(l, cp);
       pbox pb = {"\xEF\xBF\xBD", 3, *st, node, off + i, 0};
       pb.st.face = TB_FACE_FALLBACK;
@@ -1609,8 +1616,10 @@ static void title_page(L *l, tb_page *p) {
   };
   tb_buf authors = {0};
   for (size_t i = 0; i < m->nauthors; i++) {
-    if (i)
-      tb_buf_puts(&authors, i + 1 == m->nauthors ? " & " : ", ");
+    if (i && i + 1 == m->nauthors)
+      tb_buf_printf(&authors, " %s ", tb_i18n(m->lang, TB_STR_AND));
+    else if (i)
+      tb_buf_puts(&authors, ", ");
     tb_buf_puts(&authors, m->authors[i]);
   }
   parts[2].s = authors.data;

@@ -16,9 +16,11 @@ static const char *const ms[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Nota kaki",
     [TB_STR_PAGE] = "Halaman",
     [TB_STR_IMAGE] = "Gambar",
-    [TB_STR_A11Y_SUMMARY] =
-        "Buku ini mempunyai kandungan, tanda halaman cetak dan susunan bacaan yang tersusun; "
-        "semua kandungan ialah teks.",
+    [TB_STR_A11Y_NAV_PAGES] = "Buku ini mempunyai kandungan, tanda halaman cetak dan susunan bacaan yang tersusun.",
+    [TB_STR_A11Y_NAV] = "Buku ini mempunyai kandungan dan susunan bacaan yang tersusun.",
+    [TB_STR_A11Y_TEXT] = "Semua kandungannya ialah teks.",
+    [TB_STR_A11Y_IMAGES] = "Setiap gambar mempunyai teks alternatif.",
+    [TB_STR_AND] = "dan",
 };
 
 static const char *const id[TB_STR__COUNT] = {
@@ -33,9 +35,11 @@ static const char *const id[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Catatan kaki",
     [TB_STR_PAGE] = "Halaman",
     [TB_STR_IMAGE] = "Gambar",
-    [TB_STR_A11Y_SUMMARY] =
-        "Buku ini memiliki daftar isi, penanda halaman cetak, dan urutan baca yang terstruktur; "
-        "semua konten berupa teks.",
+    [TB_STR_A11Y_NAV_PAGES] = "Buku ini memiliki daftar isi, penanda halaman cetak, dan urutan baca yang terstruktur.",
+    [TB_STR_A11Y_NAV] = "Buku ini memiliki daftar isi dan urutan baca yang terstruktur.",
+    [TB_STR_A11Y_TEXT] = "Semua kontennya berupa teks.",
+    [TB_STR_A11Y_IMAGES] = "Setiap gambar memiliki teks alternatif.",
+    [TB_STR_AND] = "dan",
 };
 
 static const char *const en[TB_STR__COUNT] = {
@@ -50,9 +54,11 @@ static const char *const en[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Footnote",
     [TB_STR_PAGE] = "Page",
     [TB_STR_IMAGE] = "Image",
-    [TB_STR_A11Y_SUMMARY] =
-        "This book has a table of contents, print page markers and a structured reading order; "
-        "all content is text.",
+    [TB_STR_A11Y_NAV_PAGES] = "This book has a table of contents, print page markers and a structured reading order.",
+    [TB_STR_A11Y_NAV] = "This book has a table of contents and a structured reading order.",
+    [TB_STR_A11Y_TEXT] = "All of its content is text.",
+    [TB_STR_A11Y_IMAGES] = "Every image has a text alternative.",
+    [TB_STR_AND] = "and",
 };
 
 static const char *const months_ms[12] = {"Januari", "Februari", "Mac",     "April",

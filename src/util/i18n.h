@@ -14,7 +14,11 @@ typedef enum {
   TB_STR_FOOTNOTE,     /* "Footnote" (aria label) */
   TB_STR_PAGE,         /* "Page" (aria label of a page break: "Page 3") */
   TB_STR_IMAGE,        /* "Image" (fallback alt) */
-  TB_STR_A11Y_SUMMARY, /* accessibilitySummary */
+  TB_STR_A11Y_NAV_PAGES, /* accessibilitySummary, structure: toc, page markers, reading order */
+  TB_STR_A11Y_NAV,       /* ... the same without print page markers */
+  TB_STR_A11Y_TEXT,      /* ... and all content is text */
+  TB_STR_A11Y_IMAGES,    /* ... or: images have text alternatives */
+  TB_STR_AND,          /* joins the last two authors */
   TB_STR__COUNT
 } tb_str;
 

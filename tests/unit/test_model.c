@@ -45,8 +45,22 @@ static void test_heading_ids_unique_and_stable(void **state) {
   assert_string_equal(d->headings[3].id, "di-mana-ia-berfungsi");
   assert_string_equal(d->headings[4].id, "h-2024-plan"); /* XML ids may not start with a digit */
   assert_string_equal(d->headings[5].id, "bahagian");     /* an empty heading still gets an id */
-  assert_string_equal(d->headings[6].id, "kandungan-1");  /* reserved for the contents */
+  assert_string_equal(d->headings[6].id, "h-kandungan"); /* reserved for the contents */
   assert_string_equal(d->headings[3].text, "Di mana ia berfungsi?");
+  tb_doc_free(d);
+}
+
+/* A heading named like an id the backends make (page-5, fn-1) used to loop forever. */
+static void test_reserved_ids_terminate(void **state) {
+  (void)state;
+  tb_error err;
+  tb_doc *d = load("---\ntitle: T\n---\n# Page 5\n# Page 5\n# fn 1\n# fnref 1\n# Cover\n", &err);
+  assert_non_null(d);
+  assert_string_equal(d->headings[0].id, "h-page-5");
+  assert_string_equal(d->headings[1].id, "h-page-5-1");
+  assert_string_equal(d->headings[2].id, "h-fn-1");
+  assert_string_equal(d->headings[3].id, "fnref-1"); /* not reserved: notes use fn-ref-N */
+  assert_string_equal(d->headings[4].id, "h-cover");
   tb_doc_free(d);
 }
 
@@ -175,6 +189,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chapters_split_at_shallowest),
       cmocka_unit_test(test_heading_ids_unique_and_stable),
+      cmocka_unit_test(test_reserved_ids_terminate),
       cmocka_unit_test(test_internal_links_and_footnotes),
       cmocka_unit_test(test_model_has_no_cmark_dependency),
       cmocka_unit_test(test_bad_utf8_names_line_and_column),
