@@ -1,6 +1,7 @@
 // xhtml.c -- XHTML content documents: chapters walked from the model (as cmark's html.c walks its
 // AST), with page markers and footnotes; the title page, the cover page and the generated cover.
 #include "epub/epub.h"
+#include "util/url.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -105,54 +106,9 @@ void tb_epub_xhtml_open(tb_buf *out, const char *lang, const char *title, bool e
 
 /* ---- URLs ---- */
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
-
-static bool has_prefix_ci(const char *s, const char *prefix) {
-  for (; *prefix; s++, prefix++)
-    if (lower((unsigned char)*s) != *prefix)
-      return false;
-  return true;
-}
-
-/* An absolute URL we may link to: a scheme (RFC 3986 ALPHA *(ALPHA / DIGIT / "+" / "-" / "."))
- * then ':'. Relative URLs cannot be resolved inside the EPUB (EPUBCheck rejects links to missing
- * resources), and script-like schemes are never links. */
-static bool url_linkable(const char *url) {
-  if (!url || !((*url >= 'a' && *url <= 'z') || (*url >= 'A' && *url <= 'Z')))
-    return false;
-  const char *p = url;
-  while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-         *p == '+' || *p == '-' || *p == '.')
-    p++;
-  if (*p != ':' || p[1] == 0)
-    return false;
-  return !has_prefix_ci(url, "javascript:") && !has_prefix_ci(url, "vbscript:") &&
-         !has_prefix_ci(url, "data:") && !has_prefix_ci(url, "file:");
-}
-
-static bool is_hex(int c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Percent-encodes what may not stand in a URL (spaces, controls, non-ASCII bytes, "<>\^`{|}, a
- * second '#', a '%' not starting an escape), so EPUBCheck sees a valid URL. */
-static void put_url(tb_buf *h, const char *url) {
-  bool hash = false;
-  for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-    unsigned c = *p;
-    bool enc = c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", (int)c) != NULL;
-    if (c == '#') {
-      enc = hash;
-      hash = true;
-    }
-    if (c == '%' && !(is_hex(p[1]) && is_hex(p[2])))
-      enc = true;
-    if (enc)
-      tb_buf_printf(h, "%%%02X", c);
-    else
-      tb_buf_putc(h, (char)c);
-  }
-}
+/* tb_url_linkable and tb_url_encode (util/url.h) decide which links are kept and how. */
+static bool url_linkable(const char *url) { return tb_url_linkable(url); }
+static void put_url(tb_buf *h, const char *url) { tb_url_encode(h, url); }
 
 /* ---- the chapter walker ---- */
 

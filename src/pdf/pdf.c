@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "pdf/hpdf_extra.h"
+#include "util/url.h"
 
 typedef struct pdf_ctx {
   tb_error *err;
@@ -211,8 +212,12 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
         HPDF_Destination dst = HPDF_Page_CreateDestination(pages[lo->heading_page[ln->heading]]);
         tb_hpdf_dest_set_xyz_keep_zoom(pdf, dst, 0, lo->heading_y[ln->heading]);
         a = HPDF_Page_CreateLinkAnnot(pages[i], r, dst);
-      } else if (ln->uri) {
-        a = HPDF_Page_CreateURILinkAnnot(pages[i], r, ln->uri);
+      } else if (ln->uri && tb_url_linkable(ln->uri)) {
+        /* the same links as the EPUB keeps, percent-encoded: a URI is ASCII */
+        tb_buf u = {0};
+        tb_url_encode(&u, ln->uri);
+        a = HPDF_Page_CreateURILinkAnnot(pages[i], r, u.data);
+        tb_buf_free(&u);
       }
       if (a)
         HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
