@@ -666,9 +666,8 @@ static void set_paragraph(L *l, const para_fmt *pf) {
   push_forced_break(l);
   float widths[2] = {l->width - pf->first_indent, l->width};
   split_overlong(l, l->width - pf->first_indent > 1 ? l->width - pf->first_indent : 1);
-  tb_lb_params p = tb_lb_params_default((const double[]){widths[0], widths[1]}, 2);
   double wd[2] = {widths[0], widths[1]};
-  p.widths = wd;
+  tb_lb_params p = tb_lb_params_default(wd, 2);
   p.tolerance = pf->justify ? 1.0 : 1e6;
   p.max_tolerance = pf->justify ? 2.0 : 1e6;
   tb_lb_line *lines = NULL;
@@ -734,7 +733,7 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     if (r < -1.0)
       r = -1.0;
     float x0 = l->left + (li == 0 ? pf->first_indent : 0);
-    float lw = li == 0 ? widths[0] : widths[1];
+    float lw = li == 0 ? widths[0] : widths[1]; /* for centering */
     /* natural width for centering */
     if (pf->center) {
       double nat = 0;
@@ -790,12 +789,12 @@ static void set_paragraph(L *l, const para_fmt *pf) {
           emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w);
           have = false;
         }
-        if (pf->justify && !last && it->width > 0 && it->stretch < 1e5 && r > 0)
-          tb_grow(&l->lo->space_ratios, &l->lo->space_ratios_cap, l->lo->nspace_ratios + 1, sizeof(float)),
-              l->lo->space_ratios[l->lo->nspace_ratios++] = (float)(gw / it->width);
-        else if (pf->justify && !last && it->width > 0 && it->stretch < 1e5)
-          tb_grow(&l->lo->space_ratios, &l->lo->space_ratios_cap, l->lo->nspace_ratios + 1, sizeof(float)),
-              l->lo->space_ratios[l->lo->nspace_ratios++] = (float)(gw / it->width);
+        if (pf->justify && !last && it->width > 0 && it->stretch < 1e5) {
+          /* statistics: each justified space as a multiple of the natural one */
+          tb_layout *lo = l->lo;
+          tb_grow(&lo->space_ratios, &lo->space_ratios_cap, lo->nspace_ratios + 1, sizeof *lo->space_ratios);
+          lo->space_ratios[lo->nspace_ratios++] = (float)(gw / it->width);
+        }
         x += (float)gw;
       }
       /* penalties inside a line draw nothing */
@@ -813,7 +812,6 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     if (have)
       emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w);
     close_box(l, vb);
-    (void)lw;
   }
   tb_buf_free(&txt);
   free(lines);
@@ -1076,7 +1074,6 @@ static void layout_table(L *l, const tb_node *t) {
   bool first_row = true;
   for (const tb_node *row = t->first; row; row = row->next) {
     /* lay out each cell into its own run of line boxes, then merge them into one row box */
-    size_t row_v0 = l->vl.n;
     vbox *rb = open_box(l, 0, 0);
     size_t rb_index = l->vl.n - 1;
     float rowh = 0;
@@ -1154,7 +1151,6 @@ static void layout_table(L *l, const tb_node *t) {
     if (row->as.row.header && row->next)
       l->keep_next = true; /* the header row stays with the first body row */
     first_row = false;
-    (void)row_v0;
   }
   l->left = save_left;
   l->width = save_width;
@@ -1855,7 +1851,6 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     l.links[i].x0 += l.g.inner;
     l.links[i].x1 += l.g.inner;
   }
-  size_t body_draws = l.ndraws, body_links = l.nlinks;
   paginate_body(&l);
   if (lo->npages == 0) {
     new_page(&l);
@@ -1910,8 +1905,6 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   for (size_t h = 0; h < doc->nheadings; h++)
     if (lo->heading_page[h] >= 0)
       lo->heading_page[h] += (int)nfront;
-  (void)body_draws;
-  (void)body_links;
 
   /* cleanup of the scratch state */
   for (size_t k = 0; k < l.nnotes; k++)
