@@ -157,6 +157,12 @@ static void drop_temp(void) {
   }
 }
 
+/* Errors raised while writing the temporary file name the target the user asked for. */
+static void name_target(tb_error *err, const char *target) {
+  if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path) || strstr(err->file, ".tmp-")))
+    snprintf(err->file, sizeof err->file, "%s", target);
+}
+
 /* Flushes the finished temporary file to disk and renames it over the target. */
 static int commit_temp(const char *target, tb_error *err) {
   int fd = open(tmp_path, O_RDONLY);
@@ -314,8 +320,10 @@ static int cmd_export(int argc, char **argv) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
     if (tb_pdf_write(doc, lo, &fonts, &po, tmp_path, &err) == 0)
       commit_temp(pdf_path, &err);
-    else
+    else {
+      name_target(&err, pdf_path);
       drop_temp();
+    }
   }
   if (lo && want_epub && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
     char source[128];
@@ -323,8 +331,10 @@ static int cmd_export(int argc, char **argv) {
     tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
     if (tb_epub_write(doc, &eo, tmp_path, &err) == 0)
       commit_temp(epub_path, &err);
-    else
+    else {
+      name_target(&err, epub_path);
       drop_temp();
+    }
   }
   tb_layout_free(lo);
   if (fonts_ok)

@@ -173,8 +173,10 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
     return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
   if (validate(path, s, len, err))
     return -1;
-  tb_buf_put(all, path, strlen(path) + 1);
+  /* the identifier hashes the sources' bytes only, never their paths: the same book exported
+   * from another folder keeps its identifier */
   tb_buf_put(all, s, len);
+  tb_buf_putc(all, 0);
   tb_meta scratch = {0};
   tb_meta *meta = first ? &doc->meta : &scratch;
   size_t body_off = 0;

@@ -141,6 +141,9 @@ typedef struct L {
   unsigned char *warned; /* bitmap over the BMP + one bit for "beyond" */
   const char *source;
   int line, col;
+  /* images met inside a paragraph, set as blocks after it */
+  const tb_node **pending_images;
+  size_t npending_images, pending_images_cap;
 } L;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -480,7 +483,14 @@ static void collect_inlines(L *l, const tb_node *block, style base) {
       }
       break;
     case TB_NODE_IMAGE:
-      /* an inline image shows its alt text, in italics */
+      /* An image inside a paragraph's text is set after the paragraph, as a block with its
+       * alt text as the caption; one we cannot use shows its alt text in place, in italics. */
+      if (d > 0 && n->image.path && block->type == TB_NODE_PARAGRAPH) {
+        tb_grow(&l->pending_images, &l->pending_images_cap, l->npending_images + 1, sizeof *l->pending_images);
+        l->pending_images[l->npending_images++] = n;
+        tb_iter_skip_children(&it);
+        break;
+      }
       alt += d;
       break;
     case TB_NODE_TEXT:
@@ -832,9 +842,16 @@ static void set_place(L *l, const tb_node *n) {
   }
 }
 
+static void layout_image(L *l, const tb_node *img);
+
 static void layout_paragraph(L *l, const tb_node *n, para_fmt pf, style st) {
+  size_t first_image = l->npending_images;
   collect_inlines(l, n, st);
   set_paragraph(l, &pf);
+  size_t end = l->npending_images;
+  for (size_t i = first_image; i < end; i++)
+    layout_image(l, l->pending_images[i]);
+  l->npending_images = first_image;
 }
 
 static void layout_heading(L *l, const tb_node *n) {
@@ -1920,6 +1937,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   free(l.items);
   free(l.boxes);
   free(l.warned);
+  free(l.pending_images);
   if (tb_error_is_set(err)) {
     tb_layout_free(lo);
     return NULL;
