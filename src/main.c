@@ -288,13 +288,6 @@ static int cmd_export(int argc, char **argv) {
     return 2;
   }
   if (folder) {
-    if (!is_dir(out) && mkdir(out, 0777) != 0) {
-      fprintf(stderr, "terbit: %s: cannot create folder: %s\n", out, strerror(errno));
-      free(stem);
-      free(assets);
-      free(default_src);
-      return 3;
-    }
     const char *sep = out[olen - 1] == '/' ? "" : "/";
     snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
     snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
@@ -316,7 +309,10 @@ static int cmd_export(int argc, char **argv) {
     lo = tb_layout_new(doc, &fonts, &lopts, &err);
   if (lo && stats)
     print_stats(lo);
-  if (lo && want_pdf && open_temp(pdf_path, &err) == 0) {
+  /* the output folder is made only once there is something to put in it */
+  if (lo && folder && !is_dir(out) && mkdir(out, 0777) != 0)
+    tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
+  if (lo && want_pdf && !tb_error_is_set(&err) && open_temp(pdf_path, &err) == 0) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
     if (tb_pdf_write(doc, lo, &fonts, &po, tmp_path, &err) == 0)
       commit_temp(pdf_path, &err);

@@ -62,6 +62,7 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
   int ns = 0;
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     bool any = false;
+    /* an empty heading is listed as an em dash, as in the PDF's contents */
     for (size_t hi = 0; hi < doc->nheadings; hi++) {
       const tb_heading *h = &doc->headings[hi];
       if (h->chapter != (int)ci || h->level < 1 || h->level > TOC_MAX_LEVEL || b->heading_seq[hi] < 0 ||
@@ -69,7 +70,7 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
         continue;
       while (ns > 0 && stack[ns - 1] >= h->level)
         ns--;
-      add(e, has_text(h->text) ? h->text : h->id, href_of((size_t)b->heading_chapter[hi], h->id), ns,
+      add(e, has_text(h->text) ? h->text : "\xE2\x80\x94", href_of((size_t)b->heading_chapter[hi], h->id), ns,
           b->heading_seq[hi]);
       stack[ns++] = h->level;
       any = true;

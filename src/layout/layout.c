@@ -10,6 +10,7 @@
 
 #include "layout/linebreak.h"
 #include "util/i18n.h"
+#include "util/url.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Typographic constants (points). */
@@ -489,6 +490,14 @@ static void collect_inlines(L *l, const tb_node *block, style base) {
         tb_grow(&l->pending_images, &l->pending_images_cap, l->npending_images + 1, sizeof *l->pending_images);
         l->pending_images[l->npending_images++] = n;
         tb_iter_skip_children(&it);
+        break;
+      }
+      if (d > 0 && !n->first) {
+        /* no alt text: its title, else the word for "image" (as the EPUB shows it) */
+        const char *t = n->as.link.title && *n->as.link.title ? n->as.link.title : tb_i18n(l->lang, TB_STR_IMAGE);
+        style is = st;
+        is.face = face_of(bold, true);
+        push_fragment(l, t, strlen(t), &is, NULL, 0);
         break;
       }
       alt += d;
@@ -1016,15 +1025,24 @@ static void layout_image(L *l, const tb_node *img) {
     close_box(l, vb);
     l->keep_next = true;
   }
-  /* the caption: alt text (or the link for an image we could not use) */
+  /* The caption, as the EPUB has it: for an image we carry, its title, else its alt text; for
+   * one we could not use, its alt text (else its title, else the word for "image"), linked to
+   * its URL when that is a link. */
   para_fmt pf = {NOTE_SIZE + 0.5f, NOTE_LEAD + 1.0f, false, true, 0, false};
   style st = base_style(NOTE_SIZE + 0.5f);
   st.face = TB_FACE_ITALIC;
-  if (!img->image.path && img->as.link.url && strchr(img->as.link.url, ':'))
-    st.uri = img->as.link.url;
-  collect_inlines(l, img, st);
-  if (l->nitems == 0 && !img->image.path && img->as.link.url)
-    push_fragment(l, img->as.link.url, strlen(img->as.link.url), &st, NULL, 0);
+  const char *title = img->as.link.title && *img->as.link.title ? img->as.link.title : NULL;
+  if (img->image.path && title) {
+    push_fragment(l, title, strlen(title), &st, NULL, 0);
+  } else {
+    if (!img->image.path && tb_url_linkable(img->as.link.url))
+      st.uri = img->as.link.url;
+    collect_inlines(l, img, st);
+    if (l->nitems == 0 && !img->image.path) {
+      const char *t = title ? title : tb_i18n(l->lang, TB_STR_IMAGE);
+      push_fragment(l, t, strlen(t), &st, NULL, 0);
+    }
+  }
   set_paragraph(l, &pf);
   l->keep_next = false;
   add_glue(l, PARA_SKIP);

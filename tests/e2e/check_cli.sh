@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# check_cli.sh -- end-to-end test of terbit's command line: exit statuses (0 ok, 1 bad input,
+# 2 usage, 3 I/O), error message formats, where outputs go, and that a failed export leaves an
+# existing output untouched and no temporary files behind.
+#
+# Usage: check_cli.sh --terbit BIN --source FILE
+#   FILE: any valid source (its export must succeed), e.g. tests/fixtures/malay-long.md
+# Every run happens in a fresh temporary folder (mkdtemp), removed at the end.
+# Exit status: 0 all passed, 1 a check failed.
+set -u
+
+TERBIT= SOURCE=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --terbit) TERBIT=$2; shift 2 ;;
+    --source) SOURCE=$2; shift 2 ;;
+    *) echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2 ;;
+  esac
+done
+[ -n "$TERBIT" ] && [ -n "$SOURCE" ] || { echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2; }
+TERBIT=$(realpath "$TERBIT")
+SOURCE=$(realpath "$SOURCE")
+STEM=$(basename "$SOURCE"); STEM=${STEM%.*}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/terbit-e2e-cli-XXXXXX")
+cleanup() { if [ -n "${TERBIT_E2E_KEEP:-}" ]; then echo "info kept $WORK"; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+
+FAILED=0 COUNT=0
+ok()   { COUNT=$((COUNT + 1)); echo "ok   $1"; }
+fail() { COUNT=$((COUNT + 1)); FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+# t NAME: runs the remaining words as a command in $WORK/run, sets RC, OUT, ERR
+t() {
+  local name=$1; shift
+  (cd "$WORK/run" && "$@" >"$WORK/stdout" 2>"$WORK/stderr")
+  RC=$?
+  OUT=$(cat "$WORK/stdout"); ERR=$(cat "$WORK/stderr")
+}
+expect_rc() { # NAME WANT
+  if [ "$RC" -eq "$2" ]; then ok "$1 (exit $RC)"; else fail "$1" "exit $RC, want $2; stderr: $(head -c 400 <<<"$ERR")"; fi
+}
+is_pdf()  { [ -f "$1" ] && [ "$(head -c 5 "$1")" = "%PDF-" ]; }
+is_epub() { [ -f "$1" ] && [ "$(head -c 58 "$1" | tail -c 28)" = "mimetypeapplication/epub+zip" ]; }
+no_temps() { # NAME DIR: no .*.tmp-* left in DIR
+  local left
+  left=$(find "$2" -maxdepth 1 -name '.*.tmp-*' 2>/dev/null | head -5)
+  if [ -z "$left" ]; then ok "$1: no temporary files left in $(basename "$2")"; else fail "$1" "left behind: $left"; fi
+}
+mkdir -p "$WORK/run"
+
+# --- help, version, usage errors ---------------------------------------------------------------
+t help "$TERBIT" --help
+if [ "$RC" -eq 0 ] && grep -q 'Usage: terbit export' <<<"$OUT"; then ok "--help exits 0 with usage on stdout"
+else fail "--help" "exit $RC; stdout: $(head -c 200 <<<"$OUT")"; fi
+t version "$TERBIT" --version
+if [ "$RC" -eq 0 ] && grep -Eq '^terbit [0-9]+\.[0-9]+' <<<"$OUT"; then ok "--version exits 0: $OUT"
+else fail "--version" "exit $RC; stdout: $OUT"; fi
+
+t noargs "$TERBIT";                                   expect_rc "no arguments" 2
+t unknown "$TERBIT" frobnicate;                       expect_rc "unknown command" 2
+t noformat "$TERBIT" export "$SOURCE";                expect_rc "export without --pdf/--epub" 2
+t badpaper "$TERBIT" export --pdf --paper b5 "$SOURCE"; expect_rc "unknown paper size" 2
+t badopt "$TERBIT" export --pdf --no-such-option "$SOURCE"; expect_rc "unknown option" 2
+t nodump "$TERBIT" dump;                              expect_rc "dump without SOURCE" 2
+[ ! -e "$WORK/run/out" ] && ok "usage errors write nothing" || fail "usage errors write nothing" "$(ls -R "$WORK/run")"
+
+# --- a missing source -------------------------------------------------------------------------
+t missing "$TERBIT" export --pdf -o o1/ no-such-file.md
+if [ "$RC" -ne 0 ] && grep -q '^terbit: no-such-file.md' <<<"$ERR"; then ok "missing source: exit $RC, '$(head -1 <<<"$ERR")'"
+else fail "missing source" "exit $RC, stderr: $ERR (want non-zero and 'terbit: no-such-file.md...')"; fi
+[ ! -e "$WORK/run/o1" ] && ok "a failed export creates no output folder" \
+  || fail "a failed export creates no output folder" "-o o1/ was created although nothing was exported (the help promises no partial output)"
+
+mkdir -p "$WORK/run/a-folder"; : >"$WORK/run/empty.md"
+t dirsrc "$TERBIT" export --pdf -o o1/ a-folder
+if [ "$RC" -ne 0 ] && grep -q '^terbit: a-folder' <<<"$ERR"; then ok "a folder as SOURCE: exit $RC, '$(head -1 <<<"$ERR")'"
+else fail "a folder as SOURCE" "exit $RC, stderr: $ERR (want non-zero and 'terbit: a-folder...')"; fi
+t empty "$TERBIT" export --pdf -o o1/ empty.md
+if [ "$RC" -eq 1 ] && grep -q '^terbit: empty.md' <<<"$ERR"; then ok "an empty SOURCE: exit 1, '$(head -1 <<<"$ERR")'"
+else fail "an empty SOURCE" "exit $RC (want 1), stderr: $ERR"; fi
+t assets "$TERBIT" export --pdf --assets no-such-assets -o o1/ "$SOURCE"
+if [ "$RC" -eq 3 ] && grep -q '^terbit: no-such-assets' <<<"$ERR"; then ok "--assets missing folder: exit 3, '$(head -1 <<<"$ERR")'"
+else fail "--assets missing folder" "exit $RC (want 3), stderr: $ERR"; fi
+t dump "$TERBIT" dump "$SOURCE"
+[ "$RC" -eq 0 ] && [ -n "$OUT" ] && ok "dump SOURCE exits 0 and prints the model" || fail "dump SOURCE" "exit $RC; stderr: $ERR"
+
+# -q: no warnings (a source with a missing image warns without it)
+printf -- '---\ntitle: Warns\nlang: en\n---\n\n![gone](no-such-image.png)\n' >"$WORK/run/warns.md"
+t warn "$TERBIT" export --pdf -o o4/ warns.md
+if [ "$RC" -eq 0 ] && grep -q '^terbit: warning: warns\.md:6:' <<<"$ERR"; then ok "a warning: 'terbit: warning: FILE:LINE:COL: ...', exit 0"
+else fail "a warning" "exit $RC, stderr: '$ERR' (want exit 0 and 'terbit: warning: warns.md:6:COL: ...')"; fi
+t quiet "$TERBIT" export --pdf -q -o o4/ warns.md
+[ "$RC" -eq 0 ] && [ -z "$ERR" ] && ok "-q: no warnings" || fail "-q" "exit $RC, stderr: '$ERR'"
+
+# --- where outputs go ---------------------------------------------------------------------------
+t folder "$TERBIT" export --pdf --epub -o new-folder/ "$SOURCE"
+if [ "$RC" -eq 0 ] && is_pdf "$WORK/run/new-folder/$STEM.pdf" && is_epub "$WORK/run/new-folder/$STEM.epub"; then
+  ok "-o FOLDER/ is created and receives STEM.pdf and STEM.epub"
+else fail "-o FOLDER/" "exit $RC; files: $(ls -A "$WORK/run/new-folder" 2>&1); stderr: $ERR"; fi
+no_temps "-o FOLDER/" "$WORK/run/new-folder"
+
+t file "$TERBIT" export --pdf -o single.pdf "$SOURCE"
+if [ "$RC" -eq 0 ] && is_pdf "$WORK/run/single.pdf"; then ok "-o FILE.pdf with --pdf only"
+else fail "-o FILE.pdf with --pdf only" "exit $RC; stderr: $ERR"; fi
+t filee "$TERBIT" export --epub -o single.epub "$SOURCE"
+if [ "$RC" -eq 0 ] && is_epub "$WORK/run/single.epub"; then ok "-o FILE.epub with --epub only"
+else fail "-o FILE.epub with --epub only" "exit $RC; stderr: $ERR"; fi
+no_temps "-o FILE" "$WORK/run"
+
+t both "$TERBIT" export --pdf --epub -o both.pdf "$SOURCE"
+expect_rc "-o FILE.pdf with --pdf --epub" 2
+[ ! -e "$WORK/run/both.pdf" ] && ok "-o FILE.pdf with both formats writes nothing" || fail "-o FILE.pdf with both formats" "both.pdf was written"
+
+# the default article, relative to the current folder
+mkdir -p "$WORK/default" && (cd "$WORK/default" && "$TERBIT" export --pdf --epub >"$WORK/stdout" 2>"$WORK/stderr"); RC=$?
+if [ "$RC" -eq 0 ] && is_pdf "$WORK/default/out/pemasar-digital.pdf" && is_epub "$WORK/default/out/pemasar-digital.epub"; then
+  ok "no SOURCE: out/pemasar-digital.pdf and .epub in the current folder"
+else fail "no SOURCE (default article)" "exit $RC; files: $(cd "$WORK/default" && find . -type f | head); stderr: $(cat "$WORK/stderr")"; fi
+
+# --- bad input: 'terbit: FILE:LINE:COL: message', exit 1 --------------------------------------------
+printf -- '---\ntitle: [a, b]\nlang: en\n---\n\nText.\n' >"$WORK/run/bad-title.md"
+t badtitle "$TERBIT" export --pdf -o o2/ bad-title.md
+if [ "$RC" -eq 1 ] && grep -Eq '^terbit: bad-title\.md:2:8: .+' <<<"$ERR"; then ok "front matter error: exit 1, '$(head -1 <<<"$ERR")'"
+else fail "front matter error" "exit $RC (want 1), stderr: '$ERR' (want 'terbit: bad-title.md:2:8: ...')"; fi
+
+printf -- '---\ntitle: No title key\n' >"$WORK/run/unterminated.md"
+printf -- '---\nlang: en\n---\n\nText.\n' >"$WORK/run/no-title.md"
+for f in unterminated.md no-title.md; do
+  t "$f" "$TERBIT" export --pdf -o o3/ "$f"
+  if [ "$RC" -eq 1 ] && grep -Eq "^terbit: ${f//./\\.}:[0-9]+:[0-9]+: .+" <<<"$ERR"; then ok "$f: exit 1, '$(head -1 <<<"$ERR")'"
+  else fail "$f" "exit $RC (want 1), stderr: '$ERR' (want 'terbit: $f:LINE:COL: ...')"; fi
+done
+
+# --- a failed export leaves an existing output byte-identical --------------------------------------
+printf -- '---\ntitle: Broken\nlang: en\n---\n\nValid text, then invalid UTF-8: \xff\xfe here.\n' >"$WORK/run/bad-utf8.md"
+mkdir -p "$WORK/run/keep"
+printf 'KNOWN BYTES, NOT A PDF\n' >"$WORK/run/keep/bad-utf8.pdf"
+printf 'KNOWN BYTES, NOT AN EPUB\n' >"$WORK/run/keep/bad-utf8.epub"
+cp "$WORK/run/keep/bad-utf8.pdf" "$WORK/expect.pdf"; cp "$WORK/run/keep/bad-utf8.epub" "$WORK/expect.epub"
+t badutf "$TERBIT" export --pdf --epub -o keep/ bad-utf8.md
+if [ "$RC" -eq 1 ] && grep -Eq '^terbit: bad-utf8\.md:6:[0-9]+: ' <<<"$ERR"; then ok "invalid UTF-8: exit 1, '$(head -1 <<<"$ERR")'"
+else fail "invalid UTF-8" "exit $RC (want 1), stderr: '$ERR' (want 'terbit: bad-utf8.md:6:COL: ...')"; fi
+if cmp -s "$WORK/run/keep/bad-utf8.pdf" "$WORK/expect.pdf" && cmp -s "$WORK/run/keep/bad-utf8.epub" "$WORK/expect.epub"; then
+  ok "failed export leaves the existing outputs byte-identical"
+else fail "failed export leaves the existing outputs byte-identical" "$(cmp "$WORK/run/keep/bad-utf8.pdf" "$WORK/expect.pdf" 2>&1; cmp "$WORK/run/keep/bad-utf8.epub" "$WORK/expect.epub" 2>&1)"; fi
+no_temps "failed export" "$WORK/run/keep"
+
+# a single-file target too
+printf 'KNOWN BYTES\n' >"$WORK/run/target.pdf"; cp "$WORK/run/target.pdf" "$WORK/expect2"
+t badutf2 "$TERBIT" export --pdf -o target.pdf bad-utf8.md
+if [ "$RC" -ne 0 ] && cmp -s "$WORK/run/target.pdf" "$WORK/expect2"; then ok "failed export to -o FILE.pdf leaves it byte-identical (exit $RC)"
+else fail "failed export to -o FILE.pdf" "exit $RC; $(cmp "$WORK/run/target.pdf" "$WORK/expect2" 2>&1)"; fi
+no_temps "failed export to -o FILE" "$WORK/run"
+
+# --- an output that cannot be written: exit 3, the device untouched --------------------------------
+if [ -c /dev/full ]; then
+  t devfull "$TERBIT" export --pdf -o /dev/full "$SOURCE"
+  if [ "$RC" -eq 3 ] && grep -q '^terbit: /dev/full' <<<"$ERR"; then ok "-o /dev/full --pdf refused: exit 3, '$(head -1 <<<"$ERR")'"
+  else fail "-o /dev/full --pdf" "exit $RC (want 3), stderr: '$ERR'"; fi
+  if [ -c /dev/full ]; then ok "/dev/full is still a character device"
+  else
+    fail "/dev/full is still a character device" "terbit replaced it: $(ls -l /dev/full)"
+    if [ "$(id -u)" -eq 0 ]; then rm -f /dev/full && mknod -m 666 /dev/full c 1 7 && echo "info restored /dev/full"; fi
+  fi
+  left=$(find /dev -maxdepth 1 -name '.full.tmp-*' 2>/dev/null | head -3)
+  [ -z "$left" ] && ok "no temporary files left in /dev" || fail "no temporary files left in /dev" "$left"
+else
+  echo "info /dev/full is not a character device here: that check is skipped"
+fi
+
+# a write that fails half-way (a file-size limit of 4 KiB): exit 3, the old file kept, the
+# message naming the file asked for (not a temporary name), no temporary file left
+for fmt in pdf epub; do
+  printf 'KNOWN BYTES\n' >"$WORK/run/limited.$fmt"; cp "$WORK/run/limited.$fmt" "$WORK/expect3"
+  t limit bash -c "ulimit -f 4; exec \"\$0\" export --$fmt -o limited.$fmt \"\$1\"" "$TERBIT" "$SOURCE"
+  if [ "$RC" -eq 3 ] && cmp -s "$WORK/run/limited.$fmt" "$WORK/expect3"; then ok "$fmt write failure (ulimit -f): exit 3, old file kept"
+  else fail "$fmt write failure (ulimit -f)" "exit $RC (want 3); $(cmp "$WORK/run/limited.$fmt" "$WORK/expect3" 2>&1); stderr: $ERR"; fi
+  if grep -q "^terbit: limited\.$fmt: " <<<"$ERR"; then ok "$fmt write failure message names limited.$fmt"
+  else fail "$fmt write failure message names the output file" "stderr: '$ERR' (want 'terbit: limited.$fmt: ...', not a temporary name)"; fi
+  no_temps "$fmt write failure" "$WORK/run"
+done
+
+# an output folder that cannot be written (skipped as root, who may write anywhere)
+if [ "$(id -u)" -ne 0 ]; then
+  mkdir -p "$WORK/run/ro" && chmod 555 "$WORK/run/ro"
+  t readonly "$TERBIT" export --pdf -o ro/ "$SOURCE"
+  expect_rc "read-only output folder" 3
+  chmod 755 "$WORK/run/ro"
+fi
+
+echo "check_cli: $COUNT checks, $FAILED failed"
+[ "$FAILED" -eq 0 ]

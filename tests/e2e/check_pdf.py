@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+# check_pdf.py -- end-to-end test of terbit's PDF: exports SOURCE(s) with the real binary and
+# checks the result with third-party tools only (qpdf, poppler, mupdf).
+#
+# Usage: check_pdf.py --terbit BIN --source FILE [--source FILE2 ...] [--paper a4|a5|letter]
+#
+# Checks: qpdf --check clean; poppler tools silent on stderr; every font embedded with a
+# ToUnicode map; mutool renders every page; Info Title and catalog /Lang from the front matter;
+# page labels (i, ii, ... then 1, 2, ...) and a page number in every body page's footer; every
+# body word of the source, in order, in the body pages (running heads and footers left out,
+# line-end hyphenation rejoined; LCS must be 100%); footnote texts, each on its reference's page;
+# the contents page lists every heading to level 3, with dot leaders and right-aligned numbers,
+# each number the label of the page where the heading really is (found by word alignment) and
+# each entry a /Link to that page; bookmarks equal the headings and go to their pages; local
+# images embedded; links of the source as /Link annotations; page size = --paper; title page
+# shows title, subtitle, author; every word inside the page, nothing right of width - 40 pt, no
+# line past the text block; hyphenation keeps 2+ letters a side; no heading at a page foot;
+# --stats word spacing within bounds.
+# Several --source options make one book (a chapter per source), as on terbit's command line.
+# Exit status: 0 all passed, 1 a check failed, 77 a required tool is missing.
+import argparse
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import e2elib as L  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--terbit", required=True)
+    ap.add_argument("--source", action="append", required=True)
+    ap.add_argument("--paper", default=None)
+    args = ap.parse_args()
+    L.need_tools("qpdf", "pdftotext", "pdfinfo", "pdffonts", "mutool")
+    R = L.Report("check_pdf " + " ".join(os.path.basename(s) for s in args.source))
+    book = L.Book(args.source)
+
+    with L.TempDir("terbit-e2e-pdf-") as tmp:
+        pdf = os.path.join(tmp, "out.pdf")
+        cmd = [args.terbit, "export", "--pdf", "--stats", "-o", pdf]
+        if args.paper:
+            cmd += ["--paper", args.paper]
+        rc, out, err = L.run(cmd + args.source)
+        if not R.check("export", rc == 0 and os.path.isfile(pdf), f"exit {rc}; stderr: {L.short(err, 600)}"):
+            return R.finish()
+        for line in err.splitlines():
+            if not line.startswith("stats:"):
+                R.info("terbit stderr", line)
+
+        check_stats(R, err)
+        check_validity(R, pdf, tmp, book)
+        q = L.QPDF(pdf)
+        check_labels(R, q)
+        check_lang(R, q, book)
+        text = L.PdfText(pdf, book, q)
+        check_margins(R, text)
+        where = check_words(R, text, book)
+        pages = heading_pages(book, where, text)
+        check_contents(R, text, q, book, pages)
+        check_outline(R, q, book, pages)
+        check_images(R, q, book)
+        check_page_size(R, q, args.paper or "a4")
+        check_title_page(R, text, book)
+        check_text_block(R, text)
+        check_hyphenation(R, text)
+        check_stranded_headings(R, book, where, text)
+        check_note_pages(R, book, text, where)
+        check_links(R, q, text, book, pages)
+    return R.finish()
+
+
+def check_stats(R, err):
+    m = re.search(r"^stats: pages=(\d+) front=(\d+) spaces=(\d+) space_median=([\d.]+) space_max=([\d.]+)$",
+                  err, re.M)
+    if not R.check("stats line", m is not None, "no 'stats: pages=N front=N spaces=N space_median=X "
+                   "space_max=Y' line on stderr"):
+        return
+    med, mx = float(m.group(4)), float(m.group(5))
+    if int(m.group(3)) == 0:
+        R.info("stats", "no justified line: word spacing not checked")
+        return
+    R.check("stats space_max <= 2.0", mx <= 2.0, f"space_max={mx}", f"space_max={mx}")
+    R.check("stats 0.9 <= space_median <= 1.3", 0.9 <= med <= 1.3, f"space_median={med}", f"space_median={med}")
+
+
+def check_validity(R, pdf, tmp, book):
+    rc, out, err = L.run(["qpdf", "--check", pdf])
+    warn = [l for l in (out + err).splitlines() if "WARNING" in l.upper()]
+    R.check("qpdf --check", rc == 0 and not warn, f"exit {rc}; {L.short(' | '.join(warn) or err, 400)}")
+
+    for tool in (["pdftotext", pdf, os.path.join(tmp, "plain.txt")],
+                 ["pdftotext", "-layout", pdf, os.path.join(tmp, "layout.txt")],
+                 ["pdftotext", "-raw", "-bbox", pdf, os.path.join(tmp, "bbox.html")],
+                 ["pdfinfo", pdf], ["pdffonts", pdf]):
+        rc, out, err = L.run(tool)
+        R.check(f"{' '.join(tool[:-2] if tool[0] == 'pdftotext' else tool[:1])} stderr empty",
+                rc == 0 and not err.strip(), f"exit {rc}; stderr: {L.short(err, 300)}")
+
+    rc, out, err = L.run(["pdffonts", pdf])
+    lines = out.splitlines()
+    bad = []
+    nfonts = 0
+    if len(lines) >= 2 and lines[1].startswith("---"):
+        # columns from the dashes line: name type encoding emb sub uni object ID
+        spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[1])]
+        for l in lines[2:]:
+            cols = [l[a:b + 1].strip() for a, b in spans]
+            nfonts += 1
+            if cols[3] != "yes" or cols[5] != "yes":
+                bad.append(f"{cols[0]} (emb={cols[3]} uni={cols[5]})")
+    R.check("pdffonts: every font embedded and uni=yes", nfonts > 0 and not bad,
+            f"{nfonts} fonts; bad: {', '.join(bad)}", f"{nfonts} fonts")
+
+    rc, errors = L.mutool_draw(pdf, tmp)
+    R.check("mutool draw", rc == 0 and not errors, f"exit {rc}; {L.short(' | '.join(errors), 400)}")
+
+    rc, out, err = L.run(["pdfinfo", pdf])
+    m = re.search(r"^Title:\s*(.*)$", out, re.M)
+    title = m.group(1).strip() if m else None
+    R.check("pdfinfo Title = front matter title", title == book.title, f"{title!r} vs {book.title!r}", repr(title))
+
+
+def check_labels(R, q):
+    labels = [q.label(i) for i in range(len(q.pages))]
+    R.check("page labels present", all(labels), f"labels: {labels}", f"labels: {labels}")
+    R.check("title page label is i", labels[:1] == ["i"], f"first label {labels[:1]}")
+    body = [l for i, l in enumerate(labels) if q.label_style(i) == "/D"]
+    R.check("body pages labelled 1, 2, 3, ...", body == [str(k + 1) for k in range(len(body))] and body,
+            f"body labels: {body}")
+
+
+def check_lang(R, q, book):
+    lang = L.QPDF.text(q.catalog.get("/Lang"))
+    R.check("catalog /Lang = front matter lang", lang == book.lang, f"{lang!r} vs {book.lang!r}", repr(lang))
+
+
+def check_margins(R, text):
+    bad, right = [], []
+    for i, (w, h, ws) in enumerate(text.pages):
+        for word in ws:
+            if word["x0"] < 0 or word["x1"] > w or word["y0"] < 0 or word["y1"] > h:
+                bad.append(f"page {i + 1}: {word['text']!r} at x {word['x0']:.1f}-{word['x1']:.1f}, "
+                           f"y {word['y0']:.1f}-{word['y1']:.1f}")
+            elif word["x1"] > w - 40:
+                right.append(f"page {i + 1}: {word['text']!r} ends at x={word['x1']:.1f} (page width {w:.1f})")
+    R.check("every word box inside the page", not bad, L.short("; ".join(bad), 600))
+    R.check("no text right of page width - 40pt", not right, L.short("; ".join(right), 600))
+
+
+def check_words(R, text, book):
+    """Every body word of the source, in order, in the body pages; footnotes anywhere."""
+    R.check("footer page number on every body page", not text.footer_missing,
+            "missing on pages " + ", ".join(f"{i + 1} (label {text.labels[i]})" for i in text.footer_missing))
+    src = [t.text for t in book.tokens]
+    where = L.align(src, text.words)
+    found = L.lcs_len(src, text.words)  # exact; `where` (for the report and page lookups) may match fewer
+    desc, nruns = L.missing_stretches(book.tokens, where)
+    ratio = f"{found}/{len(src)} ({100.0 * found / max(1, len(src)):.2f}%)"
+    R.check("body words in order (LCS = 100% of the source words)", found == len(src), f"{ratio}; missing: {desc}", ratio)
+    bad_notes = []
+    for k, note in enumerate(book.notes):
+        n, w = L.subsequence_in([t.text for t in note], text.words)
+        if n != len(note):
+            d, _ = L.missing_stretches(note, w, 3)
+            bad_notes.append(f"note {k + 1}: {n}/{len(note)} words; missing {d}")
+    R.check("footnote texts present", not bad_notes, "; ".join(bad_notes), f"{len(book.notes)} notes")
+    # a prose word broken at a line end must carry a hyphen (URLs, code and very long words may not)
+    nohyph = []
+    for t in text.stream:
+        if t.get("joined"):
+            idx = [k for k, w in enumerate(where) if w is not None and text.stream[w] is t]
+            kinds = {book.tokens[k].kind for k in idx}
+            if kinds == {"prose"} and len(t["text"]) < 30:
+                nohyph.append(f"{t['text']!r} on page {t['page'] + 1}")
+    R.check("prose words broken only at a hyphen", not nohyph, "broken without a hyphen: " + ", ".join(nohyph))
+    return where
+
+
+def heading_pages(book, where, text):
+    """0-based page of each heading's body occurrence (by word alignment), or None."""
+    pages = []
+    for h in range(len(book.headings)):
+        idx = [k for k, t in enumerate(book.tokens) if t.heading == h and where[k] is not None]
+        pages.append(text.stream[where[idx[0]]]["page"] if idx else None)
+    return pages
+
+
+def check_contents(R, text, q, book, pages):
+    expected = [(k, h) for k, h in enumerate(book.headings) if h[0] <= 3]
+    entries, start = text.contents_entries()
+    title = L.CONTENTS_TITLES.get(book.lang.split("-")[0], "Contents/Kandungan")
+    if not R.check("contents page", start is not None, f"no line reading {title!r} on pages 1-3",
+                   f"title {title!r} on page {(start or 0) + 1}, {len(entries)} entries"):
+        return
+    listed = [L.words(e["text"]) for e in entries]
+    want = [L.words(h[1]) for _, h in expected]
+    R.check("contents lists every heading to level 3, in order", listed == want,
+            f"listed {[e['text'] for e in entries]} vs headings {[h[1] for _, h in expected]}")
+    if len(book.sources) > 1:
+        titles = [L.words(src.title) for src in book.sources]
+        R.check("book: every chapter title in the contents", all(t in listed for t in titles),
+                f"chapter titles {[src.title for src in book.sources]} vs entries {[e['text'] for e in entries]}")
+    nodots = [e["text"] for e in entries if not e["leaders"]]
+    R.check("contents entries have dot leaders", not nodots, f"without leaders: {nodots}")
+    xs = [e["num_x1"] for e in entries if e["num_x1"] is not None]
+    R.check("contents page numbers right-aligned", not xs or max(xs) - min(xs) <= 1.0,
+            "right edges of the numbers: " + ", ".join(f"{e['num']}@{e['num_x1']:.1f}" for e in entries
+                                                        if e["num_x1"] is not None))
+    # match entries to headings in order by text
+    numbers, links = [], []
+    ei = 0
+    for k, h in expected:
+        while ei < len(entries) and L.words(entries[ei]["text"]) != L.words(h[1]):
+            ei += 1
+        if ei >= len(entries):
+            numbers.append(f"{h[1]!r}: no entry")
+            continue
+        num, epage, boxes = entries[ei]["num"], entries[ei]["page"], entries[ei]["boxes"]
+        ei += 1
+        page = pages[k]
+        if page is None:
+            numbers.append(f"{h[1]!r}: heading not found in the body text")
+            continue
+        label = text.labels[page]
+        if num != label:
+            numbers.append(f"{h[1]!r}: contents says {num}, heading is on page {page + 1} labelled {label}")
+        # a /Link over the entry, going to the heading's page
+        ph = text.pages[epage][1]
+        dests = []
+        for a in q.annots(epage):
+            if not isinstance(a, dict) or a.get("/Subtype") != "/Link":
+                continue
+            r = [float(x) for x in q.get(a.get("/Rect"))]
+            top, bottom = ph - max(r[1], r[3]), ph - min(r[1], r[3])
+            if any(min(bottom, b[3]) - max(top, b[1]) > 0.3 * (b[3] - b[1]) for b in boxes):
+                dests.append(q.link_page(a))
+        if not dests:
+            links.append(f"{h[1]!r}: no /Link annotation over the entry")
+        elif page not in dests:
+            links.append(f"{h[1]!r}: link goes to page {[d + 1 if d is not None else None for d in dests]}, "
+                         f"heading is on page {page + 1}")
+    R.check("contents page numbers = labels of the headings' pages", not numbers, L.short("; ".join(numbers), 900))
+    R.check("contents entries link to the headings' pages", not links, L.short("; ".join(links), 900))
+
+
+def check_outline(R, q, book, pages):
+    ol = q.outline()
+    got = [t for t, _, _ in ol]
+    want = [h[1] for h in book.headings]
+    R.check("bookmarks = headings, in order", [L.words(t) for t in got] == [L.words(t) for t in want],
+            f"bookmarks {got} vs headings {want}", f"{len(got)} bookmarks")
+    if [L.words(t) for t in got] != [L.words(t) for t in want]:
+        return  # the targets can only be paired with headings when the titles agree
+    bad = []
+    for k, (t, lvl, p) in enumerate(ol):
+        if pages[k] is not None and p != pages[k]:
+            bad.append(f"{t!r} goes to page {None if p is None else p + 1}, heading is on page {pages[k] + 1}")
+    R.check("bookmarks go to the headings' pages", not bad, L.short("; ".join(bad), 600))
+
+
+def check_images(R, q, book):
+    local = book.local_images()
+    n = sum(len(p.get("images", [])) for p in q.pages)
+    R.check("local images embedded", n >= len(local),
+            f"{len(local)} local image(s) in the source ({', '.join(local)}), {n} image XObject(s) on the pages",
+            f"{n} image XObject(s) for {len(local)} local image(s)")
+
+
+PAPERS = {"a4": (595.276, 841.89), "a5": (419.528, 595.276), "letter": (612.0, 792.0)}
+
+
+def check_page_size(R, q, paper):
+    w, h = PAPERS[paper.lower()]
+    bad = []
+    for i in range(len(q.pages)):
+        box = q.page_size(i)
+        if not box or abs(box[2] - box[0] - w) > 0.5 or abs(box[3] - box[1] - h) > 0.5:
+            bad.append(f"page {i + 1}: {box}")
+    R.check(f"every page is {paper} ({w} x {h} pt)", not bad, L.short("; ".join(bad), 400))
+
+
+def check_title_page(R, text, book):
+    if not text.pages:
+        return
+    have = L.words(" ".join(w["text"] for w in text.pages[0][2]))
+    missing = []
+    for key in ("title", "subtitle", "author"):
+        val = book.sources[0].meta.get(key)
+        if isinstance(val, list):
+            val = " ".join(val)
+        if val:
+            n, _ = L.subsequence_in(L.words(val), have)
+            if n != len(L.words(val)):
+                missing.append(f"{key} {val!r}")
+    R.check("title page shows the title, subtitle and author", not missing,
+            "missing on page 1: " + ", ".join(missing) + f"; page 1 reads {' '.join(have)!r}")
+
+
+def check_text_block(R, text):
+    """No body line sticks out past the right edge of the text block (the rightmost edge that
+    at least three lines share: justified lines end there)."""
+    import collections
+    edges = collections.Counter()
+    for i in text.body_pages:
+        for l in text.body_lines.get(i, []):
+            edges[round(L.line_box(l)[2], 1)] += 1
+    shared = [x for x, n in edges.items() if n >= 3]  # justified lines share their right edge
+    if not shared:
+        return
+    right = max(shared)
+    over = []
+    for i in text.body_pages:
+        for l in text.body_lines.get(i, []):
+            x1 = L.line_box(l)[2]
+            if x1 > right + 1.0:
+                over.append(f"page {text.labels[i]}: {L.short(L.line_text(l), 50)!r} ends at {x1:.1f}")
+    R.check(f"no line past the text block's right edge (x={right})", not over, L.short("; ".join(over), 800))
+
+
+def check_hyphenation(R, text):
+    """A word hyphenated at a line end keeps at least two letters on each side."""
+    bad = []
+    for left, right, page in text.hyphen_breaks:
+        a = re.split(r"[^\w]", left[:-1])[-1]
+        b = re.split(r"[^\w]", right)[0]
+        if (a and len(a) < 2) or (b and len(b) < 2):
+            bad.append(f"{left}|{right} (page {text.labels[page]})")
+    R.check("hyphenation leaves at least 2 letters on each side", not bad, ", ".join(bad),
+            f"{len(text.hyphen_breaks)} hyphenated line ends")
+
+
+def check_stranded_headings(R, book, where, text):
+    """A heading is on the same page as the text that follows it (keep with next)."""
+    bad = []
+    for h in range(len(book.headings)):
+        idx = [k for k, t in enumerate(book.tokens) if t.heading == h]
+        if not idx or where[idx[-1]] is None:
+            continue
+        # the first word after the heading and any deeper headings right after it
+        level, nxt = book.headings[h][0], None
+        for k in range(idx[-1] + 1, len(book.tokens)):
+            hk = book.tokens[k].heading
+            if hk is None:
+                nxt = k
+                break
+            if hk != h and book.headings[hk][0] <= level:
+                break  # followed by a heading of its level or above: nothing of its own
+        if nxt is None or where[nxt] is None:
+            continue
+        p0, p1 = text.stream[where[idx[-1]]]["page"], text.stream[where[nxt]]["page"]
+        if p0 != p1:
+            bad.append(f"{book.headings[h][1]!r} at the foot of page {text.labels[p0]}, its text on page {text.labels[p1]}")
+    R.check("no heading stranded at the foot of a page", not bad, L.short("; ".join(bad), 800))
+
+
+def check_note_pages(R, book, text, where):
+    """Each footnote starts on the page of its reference (its first words are on that page)."""
+    bad = []
+    for note, at in book.noterefs:
+        before = next((k for k in range(at - 1, -1, -1) if where[k] is not None), None)
+        if before is None:
+            continue
+        ref_page = text.stream[where[before]]["page"]
+        head = [t.text for t in book.notes[note][:4]]
+        on_page = [t["text"] for t in text.stream if t["page"] == ref_page]
+        if head and L.lcs_len(head, on_page) != len(head):
+            bad.append(f"note {note + 1} (line {book.notes[note][0].line}, {' '.join(head)!r}…) referenced on page "
+                       f"{text.labels[ref_page]}, not printed there")
+    R.check("footnotes start on the page of their reference", not bad, "; ".join(bad),
+            f"{len(book.noterefs)} references")
+
+
+def check_links(R, q, text, book, pages):
+    """Each link of the source is a /Link over its text: a URI action with the URL, or for
+    '#id' a destination on the page of the heading with that id."""
+    annots = []  # (set of words under the link, uri or None, destination page or None)
+    for i in range(len(q.pages)):
+        ph = text.pages[i][1] if i < len(text.pages) else 0
+        for a in q.annots(i):
+            if not isinstance(a, dict) or a.get("/Subtype") != "/Link":
+                continue
+            r = [float(x) for x in q.get(a.get("/Rect"))]
+            top, bottom, x0, x1 = ph - max(r[1], r[3]), ph - min(r[1], r[3]), min(r[0], r[2]), max(r[0], r[2])
+            under = set()
+            for w in text.pages[i][2]:
+                if min(bottom, w["y1"]) - max(top, w["y0"]) > 0.3 * (w["y1"] - w["y0"]) and \
+                        min(x1, w["x1"]) - max(x0, w["x0"]) > 0.3 * (w["x1"] - w["x0"]):
+                    under.update(L.words(w["text"]))
+            act = q.get(a.get("/A"))
+            uri = L.QPDF.text(q.get(act.get("/URI"))) if isinstance(act, dict) and act.get("/S") == "/URI" else None
+            annots.append((under, uri, q.link_page(a)))
+    slugs = {L.slug(h[1]): k for k, h in enumerate(book.headings)}
+    bad = []
+    for ltext, url, line, path in book.links:
+        lw = set(L.words(ltext))
+        if url.startswith("#"):
+            k = slugs.get(url[1:])
+            if k is None or pages[k] is None:
+                continue  # not a heading id this test can compute
+            if not any(u & lw and p == pages[k] for u, _, p in annots):
+                bad.append(f"line {line}: [{ltext}]({url}) has no /Link to page {text.labels[pages[k]]}")
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", url):
+            if not any(u & lw and uri == url for u, uri, _ in annots):
+                bad.append(f"line {line}: [{ltext}]({url}) has no /Link with that URI over its text")
+    R.check("links of the source are /Link annotations with the right target", not bad, L.short("; ".join(bad), 900),
+            f"{len(book.links)} links")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

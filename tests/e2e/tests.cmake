@@ -1,0 +1,49 @@
+# tests.cmake -- the end-to-end tests: the real terbit binary on real sources, its outputs
+# checked with third-party tools only (qpdf, poppler, mupdf, xmllint, EPUBCheck).  Included by
+# tests/CMakeLists.txt.  No test is timed: TIMEOUT only guards against hangs.  A test whose
+# tools are missing exits 77 and is reported as skipped.
+# Labels: e2e (all of them), pdf, epub, epubcheck (starts a JVM: slow), corpus.
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(STATUS "python3 not found: end-to-end tests not registered")
+  return()
+endif()
+
+set(TB_E2E ${CMAKE_SOURCE_DIR}/tests/e2e)
+set(TB_FIX ${CMAKE_SOURCE_DIR}/tests/fixtures)
+
+function(tb_e2e_test name labels)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS "e2e;${labels}" TIMEOUT 600 SKIP_RETURN_CODE 77)
+endfunction()
+
+tb_e2e_test(e2e_cli "cli" bash ${TB_E2E}/check_cli.sh
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
+tb_e2e_test(e2e_repro_constructs "repro" bash ${TB_E2E}/check_repro.sh
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
+tb_e2e_test(e2e_repro_malay_long "repro" bash ${TB_E2E}/check_repro.sh
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
+
+tb_e2e_test(e2e_pdf_constructs "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
+tb_e2e_test(e2e_pdf_constructs_letter "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md --paper letter)
+tb_e2e_test(e2e_pdf_malay_long "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
+tb_e2e_test(e2e_pdf_malay_long_a5 "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md --paper a5)
+tb_e2e_test(e2e_pdf_default_article "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md)
+tb_e2e_test(e2e_pdf_book "pdf;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
+
+if(TERBIT_HEAVY_TESTS)
+  tb_e2e_test(e2e_epub_constructs "epub;epubcheck" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
+  tb_e2e_test(e2e_epub_malay_long_a5 "epub;epubcheck" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md --paper a5)
+  tb_e2e_test(e2e_epub_book "epub;epubcheck;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
+  tb_e2e_test(e2e_gfm_corpus "epub;epubcheck;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_gfm_corpus.py
+    --terbit $<TARGET_FILE:terbit> --corpus ${TB_FIX}/gfm)
+endif()
