@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "input/frontmatter.h"
+#include "input/image.h"
 #include "input/limits.h"
 #include "input/markdown.h"
 
@@ -183,6 +184,17 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
   int body_line = 1;
   if (tb_frontmatter_parse(doc, meta, path, s, len, &body_off, &body_line, err))
     return -1;
+  /* The cover goes through the same rules as any image: inside the source's folder, a real
+   * PNG or JPEG within the limits; otherwise a warning and the drawn cover. */
+  if (first && meta->cover) {
+    tb_node *img = tb_node_new(doc, TB_NODE_IMAGE);
+    img->as.link.url = meta->cover;
+    img->line = 1;
+    img->col = 1;
+    tb_image_resolve(doc, img, path, dir);
+    meta->cover = img->image.path;
+    doc->has_images = false; /* the cover is not an image of the text */
+  }
   tb_md_source src = {
       .path = tb_doc_strdup(doc, path),
       .dir = dir,

@@ -184,6 +184,24 @@ static void test_identifier_stable_and_given(void **state) {
   tb_doc_free(g);
 }
 
+/* The fuzzer's find: `cover: /dev/zero` made the EPUB writer read without end. The cover now
+ * follows the image rules (inside the source's folder, a regular PNG/JPEG file). */
+static void test_cover_is_resolved_like_an_image(void **state) {
+  (void)state;
+  tb_error err;
+  tb_error_clear(&err);
+  const char *src = "---\ntitle: T\ncover: /dev/zero\n---\nx\n";
+  tb_doc *d = tb_load_memory("t.md", "/tmp", src, strlen(src), &err);
+  assert_non_null(d);
+  assert_null(d->meta.cover);
+  tb_doc_free(d);
+  src = "---\ntitle: T\ncover: ../../etc/passwd\n---\nx\n";
+  d = tb_load_memory("t.md", "/tmp", src, strlen(src), &err);
+  assert_non_null(d);
+  assert_null(d->meta.cover);
+  tb_doc_free(d);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -197,6 +215,7 @@ int main(void) {
       cmocka_unit_test(test_nesting_limit),
       cmocka_unit_test(test_source_lines_offset_by_front_matter),
       cmocka_unit_test(test_identifier_stable_and_given),
+      cmocka_unit_test(test_cover_is_resolved_like_an_image),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
