@@ -50,6 +50,118 @@ int tb_image_sniff(const unsigned char *d, size_t len, int *w, int *h) {
   return 0;
 }
 
+/* Checks a whole PNG file before libharu sees it: libharu hands PNGs to libpng, which aborts
+ * the process on a corrupt stream. Every chunk's CRC, the IHDR fields, a palette where needed,
+ * IEND, and the IDAT stream inflated to exactly the size the header promises. */
+static bool png_valid(const unsigned char *d, size_t len) {
+  size_t pos = 8, idat_total = 0;
+  unsigned w = 0, h = 0, depth = 0, ctype = 0, interlace = 0;
+  bool ihdr = false, plte = false, iend = false;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (inflateInit(&z) != Z_OK)
+    return false;
+  unsigned char out[65536];
+  unsigned long long produced = 0;
+  bool ok = true, stream_end = false;
+  while (ok && !iend) {
+    if (pos + 12 > len) {
+      ok = false;
+      break;
+    }
+    size_t clen = be32(d + pos);
+    const unsigned char *type = d + pos + 4, *data = d + pos + 8;
+    if (clen > len - pos - 12 || crc32(crc32(0, NULL, 0), type, (uInt)(clen + 4)) != be32(data + clen)) {
+      ok = false;
+      break;
+    }
+    if (!memcmp(type, "IHDR", 4)) {
+      if (ihdr || pos != 8 || clen != 13) {
+        ok = false;
+        break;
+      }
+      ihdr = true;
+      w = be32(data);
+      h = be32(data + 4);
+      depth = data[8];
+      ctype = data[9];
+      interlace = data[12];
+      bool depth_ok = (ctype == 0 && (depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16)) ||
+                      (ctype == 3 && (depth == 1 || depth == 2 || depth == 4 || depth == 8)) ||
+                      ((ctype == 2 || ctype == 4 || ctype == 6) && (depth == 8 || depth == 16));
+      if (!depth_ok || data[10] != 0 || data[11] != 0 || interlace > 1 || w == 0 || h == 0 ||
+          (unsigned long long)w * h > TB_MAX_IMAGE_PIXELS)
+        ok = false;
+    } else if (!ihdr) {
+      ok = false;
+    } else if (!memcmp(type, "PLTE", 4)) {
+      plte = clen > 0 && clen % 3 == 0 && clen <= 768;
+      ok = plte;
+    } else if (!memcmp(type, "IDAT", 4)) {
+      idat_total += clen;
+      z.next_in = (unsigned char *)data;
+      z.avail_in = (uInt)clen;
+      while (ok && z.avail_in > 0 && !stream_end) {
+        z.next_out = out;
+        z.avail_out = sizeof out;
+        int zr = inflate(&z, Z_NO_FLUSH);
+        produced += sizeof out - z.avail_out;
+        if (zr == Z_STREAM_END)
+          stream_end = true;
+        else if (zr != Z_OK)
+          ok = false;
+      }
+    } else if (!memcmp(type, "IEND", 4)) {
+      iend = true;
+    }
+    pos += clen + 12;
+  }
+  inflateEnd(&z);
+  if (!ok || !ihdr || !iend || !idat_total || !stream_end || (ctype == 3 && !plte))
+    return false;
+  /* the decompressed size: one filter byte per row, per pass when interlaced */
+  unsigned channels = ctype == 0 ? 1 : ctype == 2 ? 3 : ctype == 3 ? 1 : ctype == 4 ? 2 : 4;
+  unsigned long long bits = (unsigned long long)channels * depth, expect = 0;
+  if (!interlace) {
+    expect = (unsigned long long)h * (1 + (w * bits + 7) / 8);
+  } else {
+    static const unsigned x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1},
+                          dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
+    for (int p = 0; p < 7; p++) {
+      unsigned long long pw = w > x0[p] ? (w - x0[p] + dx[p] - 1) / dx[p] : 0;
+      unsigned long long ph = h > y0[p] ? (h - y0[p] + dy[p] - 1) / dy[p] : 0;
+      if (pw && ph)
+        expect += ph * (1 + (pw * bits + 7) / 8);
+    }
+  }
+  return produced == expect;
+}
+
+/* A JPEG must reach its scan (SOS) through well-formed segments and end with EOI: a truncated
+ * file would embed as a broken stream. */
+static bool jpeg_complete(const unsigned char *d, size_t len) {
+  size_t i = 2;
+  bool sos = false;
+  while (i + 4 <= len && !sos) {
+    if (d[i] != 0xFF)
+      return false;
+    unsigned char m = d[i + 1];
+    if (m == 0xFF) {
+      i++;
+      continue;
+    }
+    size_t seglen = (size_t)d[i + 2] << 8 | d[i + 3];
+    if (seglen < 2 || i + 2 + seglen > len)
+      return false;
+    sos = m == 0xDA;
+    i += 2 + seglen;
+  }
+  size_t end = len;
+  while (end > i && d[end - 1] == 0) /* some writers pad with zeros */
+    end--;
+  return sos && end >= i + 2 && d[end - 2] == 0xFF && d[end - 1] == 0xD9;
+}
+
 static bool is_remote(const char *url) {
   const char *c = strchr(url, ':');
   if (!c)
@@ -117,13 +229,23 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
     tb_warn(source, img->line, img->col, "image '%.200s' is larger than %u bytes; refused", url, TB_MAX_IMAGE_BYTES);
     return;
   }
-  unsigned char head[65536];
+  /* the whole file: PNGs are checked through (png_valid); JPEGs by their markers */
   FILE *f = fopen(real, "rb");
-  size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+  unsigned char *data = tb_xmalloc((size_t)st.st_size + 1);
+  size_t n = f ? fread(data, 1, (size_t)st.st_size, f) : 0;
   if (f)
     fclose(f);
   int w = 0, h = 0;
-  int kind = tb_image_sniff(head, n, &w, &h);
+  int kind = tb_image_sniff(data, n, &w, &h);
+  if (kind && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {
+    free(data);
+    tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused", url, w, h,
+            TB_MAX_IMAGE_PIXELS);
+    return;
+  }
+  if ((kind == 1 && !png_valid(data, n)) || (kind == 2 && !jpeg_complete(data, n)))
+    kind = 0;
+  free(data);
   if (!kind) {
     tb_warn(source, img->line, img->col, "image '%.200s' is not a valid PNG or JPEG; its alt text is shown", url);
     return;
