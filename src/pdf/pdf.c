@@ -3,6 +3,9 @@
 #include "pdf/pdf.h"
 
 #include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <uuid/uuid.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +106,28 @@ static void set_info(HPDF_Doc pdf, const tb_doc *doc, const tb_pdf_opts *opts) {
   date_of(doc->epoch, &d);
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+/* The book's identifier, shared with the EPUB: an Info entry of its own, and the trailer's /ID
+ * (two 16-byte strings: a UUID v5 of the identifier, so the same book always gets the same /ID
+ * and reproducible output stays reproducible). libharu has no API for either: its document
+ * record (hpdf_doc.h) holds the Info and trailer dictionaries. */
+static void set_identifier(HPDF_Doc pdf, const char *identifier) {
+  if (!identifier || !pdf->info || !pdf->trailer)
+    return;
+  HPDF_String s = HPDF_String_New(pdf->mmgr, identifier, NULL);
+  if (s)
+    HPDF_Dict_Add(pdf->info, "Identifier", s);
+  static const uuid_t ns = {0x3d, 0x0f, 0x9b, 0x6e, 0x51, 0x7a, 0x4b, 0x8c,
+                            0xa2, 0x19, 0x64, 0xe5, 0x0b, 0x37, 0xc8, 0x11};
+  uuid_t u;
+  uuid_generate_sha1(u, ns, identifier, strlen(identifier));
+  HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+  if (!id)
+    return;
+  HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, u, 16));
+  HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, u, 16));
+  HPDF_Dict_Add(pdf->trailer, "ID", id);
 }
 
 int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
@@ -231,6 +256,7 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   if (lo->nfront < lo->npages)
     HPDF_AddPageLabel(pdf, (HPDF_UINT)lo->nfront, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
   set_info(pdf, doc, opts);
+  set_identifier(pdf, doc->uuid);
   tb_hpdf_set_lang(pdf, doc->meta.lang);
   tb_hpdf_set_display_doc_title(pdf);
   tb_hpdf_fix_composite_glyphs(pdf, NULL);
