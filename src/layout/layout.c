@@ -73,6 +73,21 @@ typedef struct vlist {
   size_t n, cap;
 } vlist;
 
+/* Hyphenation results by word: text repeats its words, and libhyphen is the layout's largest
+ * cost without it (callgrind, 50 chapters). Open addressing, grown at 3/4 full. */
+typedef struct hcache_entry {
+  const char *word; /* in the layout's arena; NULL = empty slot */
+  size_t len;
+  const tb_hyphen *h;
+  unsigned char np;
+  uint16_t pts[30];
+} hcache_entry;
+
+typedef struct hcache {
+  hcache_entry *slots;
+  size_t cap, used;
+} hcache;
+
 typedef struct hyph_entry {
   const char *lang;
   tb_hyphen *h;
@@ -142,6 +157,7 @@ typedef struct L {
   unsigned char *warned; /* bitmap over the BMP + one bit for "beyond" */
   const char *source;
   int line, col;
+  hcache hc;
   /* images met inside a paragraph, set as blocks after it */
   const tb_node **pending_images;
   size_t npending_images, pending_images_cap;
@@ -184,6 +200,58 @@ static tb_hyphen *hyphenator(L *l, const char *lang) {
   l->hyph[l->nhyph].lang = lang;
   l->hyph[l->nhyph].h = tb_hyphen_new(lang, l->opts->assets_dir);
   return l->hyph[l->nhyph++].h;
+}
+
+static uint64_t hash_word(const char *s, size_t n, const void *h) {
+  uint64_t x = 1469598103934665603ull ^ (uint64_t)(uintptr_t)h;
+  for (size_t i = 0; i < n; i++)
+    x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
+  return x;
+}
+
+/* tb_hyphen_points through the cache. */
+static size_t hyphen_points(L *l, tb_hyphen *h, const char *w, size_t n, size_t *pos, size_t max) {
+  hcache *c = &l->hc;
+  if (c->used * 4 >= c->cap * 3) {
+    hcache old = *c;
+    c->cap = old.cap ? old.cap * 2 : 4096;
+    c->slots = tb_xcalloc(c->cap, sizeof *c->slots);
+    c->used = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.slots[i].word) {
+        size_t k = hash_word(old.slots[i].word, old.slots[i].len, old.slots[i].h) & (c->cap - 1);
+        while (c->slots[k].word)
+          k = (k + 1) & (c->cap - 1);
+        c->slots[k] = old.slots[i];
+        c->used++;
+      }
+    free(old.slots);
+  }
+  size_t k = hash_word(w, n, h) & (c->cap - 1);
+  while (c->slots[k].word) {
+    hcache_entry *e = &c->slots[k];
+    if (e->h == h && e->len == n && !memcmp(e->word, w, n)) {
+      size_t m = e->np < max ? e->np : max;
+      for (size_t i = 0; i < m; i++)
+        pos[i] = e->pts[i];
+      return m;
+    }
+    k = (k + 1) & (c->cap - 1);
+  }
+  size_t tmp[30];
+  size_t m = tb_hyphen_points(h, w, n, tmp, 30);
+  hcache_entry *e = &c->slots[k];
+  e->word = lo_strndup(l, w, n);
+  e->len = n;
+  e->h = h;
+  e->np = (unsigned char)m;
+  for (size_t i = 0; i < m; i++)
+    e->pts[i] = (uint16_t)tmp[i];
+  c->used++;
+  m = m < max ? m : max;
+  for (size_t i = 0; i < m; i++)
+    pos[i] = tmp[i];
+  return m;
 }
 
 static bool is_space_cp(uint32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -309,7 +377,7 @@ static void push_word(L *l, const char *s, size_t n, const style *st, const tb_n
         while (q < b && s[q] != '-')
           q++;
         size_t local[32];
-        size_t m = tb_hyphen_points(h, s + p, q - p, local, 32);
+        size_t m = hyphen_points(l, h, s + p, q - p, local, 30);
         for (size_t i = 0; i < m && np < 60; i++)
           pts[np++] = p + local[i];
         if (q < b && np < 60)
@@ -1956,6 +2024,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   free(l.boxes);
   free(l.warned);
   free(l.pending_images);
+  free(l.hc.slots);
   if (tb_error_is_set(err)) {
     tb_layout_free(lo);
     return NULL;

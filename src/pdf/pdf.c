@@ -207,7 +207,8 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
       }
     }
     HPDF_Page_BeginText(p);
-    float gray = -1;
+    float gray = -1, size = -1;
+    int face = -1;
     for (size_t k = 0; k < lp->ndraws && !ctx.first; k++) {
       const tb_draw *d = &lp->draws[k];
       if (d->kind != TB_DRAW_TEXT || !d->len)
@@ -216,7 +217,11 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
         HPDF_Page_SetGrayFill(p, d->gray);
         gray = d->gray;
       }
-      HPDF_Page_SetFontAndSize(p, font[d->face], d->size);
+      if ((int)d->face != face || d->size != size) { /* a Tf only when it changes */
+        HPDF_Page_SetFontAndSize(p, font[d->face], d->size);
+        face = (int)d->face;
+        size = d->size;
+      }
       /* draws are NUL-terminated copies owned by the layout */
       HPDF_Page_TextOut(p, d->x, d->y, d->text);
     }
