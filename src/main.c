@@ -304,7 +304,8 @@ static int cmd_export(int argc, char **argv) {
   tb_layout *lo = NULL;
   if (doc && tb_fonts_load(&fonts, assets, &err) == 0)
     fonts_ok = true;
-  tb_layout_opts lopts = {(tb_paper)paper, assets};
+  /* the EPUB alone needs only where pages begin, not what is drawn on them */
+  tb_layout_opts lopts = {(tb_paper)paper, assets, !want_pdf};
   if (fonts_ok)
     lo = tb_layout_new(doc, &fonts, &lopts, &err);
   if (lo && stats)

@@ -1425,12 +1425,16 @@ static tb_page *new_page(L *l) {
   return p;
 }
 
-static void page_draw(tb_page *p, const tb_draw *d) {
+static void page_draw(L *l, tb_page *p, const tb_draw *d) {
+  if (l->opts->page_starts_only)
+    return;
   tb_grow(&p->draws, &p->draws_cap, p->ndraws + 1, sizeof *p->draws);
   p->draws[p->ndraws++] = *d;
 }
 
-static void page_link(tb_page *p, const tb_link *k) {
+static void page_link(L *l, tb_page *p, const tb_link *k) {
+  if (l->opts->page_starts_only)
+    return;
   tb_grow(&p->links, &p->links_cap, p->nlinks + 1, sizeof *p->links);
   p->links[p->nlinks++] = *k;
 }
@@ -1451,14 +1455,14 @@ static void place_box(L *l, tb_page *p, const vbox *b, float top, const tb_draw 
       d.y = top - d.y - d.h;
       break;
     }
-    page_draw(p, &d);
+    page_draw(l, p, &d);
   }
   for (size_t i = b->l0; i < b->l1; i++) {
     tb_link k = links[i];
     float y0 = top - k.y0, y1 = top - k.y1;
     k.y0 = y0 < y1 ? y0 : y1;
     k.y1 = y0 < y1 ? y1 : y0;
-    page_link(p, &k);
+    page_link(l, p, &k);
   }
   (void)l;
 }
@@ -1488,7 +1492,7 @@ static void add_text(tb_page *p, L *l, tb_face f, float size, float x, float y, 
   d.gray = gray;
   d.len = strlen(s);
   d.text = lo_strndup(l, s, d.len);
-  page_draw(p, &d);
+  page_draw(l, p, &d);
 }
 
 static void add_centered(tb_page *p, L *l, tb_face f, float size, float y, const char *s, float gray) {
@@ -1496,13 +1500,23 @@ static void add_centered(tb_page *p, L *l, tb_face f, float size, float y, const
   add_text(p, l, f, size, (l->g.w - w) / 2, y, s, gray);
 }
 
-/* Breaks the body's vertical list into pages. */
+/* Moves draws and links from index d0/l0 on by dx (to the text block's left edge). */
+static void shift_x(L *l, size_t d0, size_t l0, float dx) {
+  for (size_t i = d0; i < l->ndraws; i++)
+    l->draws[i].x += dx;
+  for (size_t i = l0; i < l->nlinks; i++) {
+    l->links[i].x0 += dx;
+    l->links[i].x1 += dx;
+  }
+}
+
+/* Breaks the body's vertical list (one chapter's) into pages. */
 static void paginate_body(L *l) {
   vlist *vl = &l->vl;
   float top = l->g.h - l->g.top;
   float bottom = l->g.bottom;
   size_t i = 0;
-  int body_no = 0;
+  int body_no = (int)l->lo->npages; /* body pages so far: the front matter comes later */
   const char *running = NULL; /* chapter title for right-hand heads */
   while (i < vl->n) {
     /* skip glue and page breaks at the top of a page */
@@ -1595,7 +1609,7 @@ static void paginate_body(L *l) {
       r.y = ny + 2.0f;
       r.w = l->text_w * 0.3f;
       r.line_width = 0.4f;
-      page_draw(p, &r);
+      page_draw(l, p, &r);
       for (size_t q = 0; q < nnotes; q++) {
         const vlist *nv = &l->notes[notes[q] - 1];
         ny -= 2.0f;
@@ -1637,7 +1651,7 @@ static void paginate_body(L *l) {
         r.w = l->text_w;
         r.line_width = 0.3f;
         r.gray = 0.4f;
-        page_draw(p, &r);
+        page_draw(l, p, &r);
       }
     }
     add_centered(p, l, TB_FACE_REGULAR, 9.0f, bottom - 30.0f, info->label, 0);
@@ -1934,27 +1948,28 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   for (size_t h = 0; h < doc->nheadings; h++)
     lo->heading_page[h] = -1;
 
-  /* 1. footnotes, then the body, chapter by chapter (each opens a new page) */
+  /* 1. footnotes, then the body, chapter by chapter. Each chapter opens a new page, so each is
+   *    laid out and paginated on its own and its scratch boxes are dropped before the next:
+   *    memory holds the pages and one chapter's boxes, not the whole book's twice. */
   layout_notes(&l);
+  shift_x(&l, 0, 0, l.g.inner);
+  size_t keep_draws = l.ndraws, keep_links = l.nlinks, keep_refs = l.nfnrefs;
   for (size_t c = 0; c < doc->nchapters; c++) {
     l.chapter = (int)c;
     l.lang = doc->chapters[c].lang ? doc->chapters[c].lang : doc->meta.lang;
     l.source = doc->chapters[c].source;
-    if (c > 0)
-      vl_push(&l.vl, VB_PAGEBREAK)->chapter = (int)c;
     l.opens_chapter = true;
     layout_blocks(&l, doc->chapters[c].root->first);
     l.keep_next = false;
     l.marker = NULL;
+    /* the text block's left edge: the chapter's draws are relative to it so far */
+    shift_x(&l, keep_draws, keep_links, l.g.inner);
+    paginate_body(&l);
+    l.vl.n = 0;
+    l.ndraws = keep_draws;
+    l.nlinks = keep_links;
+    l.nfnrefs = keep_refs;
   }
-  /* the text block's left edge: draws so far are relative to it */
-  for (size_t i = 0; i < l.ndraws; i++)
-    l.draws[i].x += l.g.inner;
-  for (size_t i = 0; i < l.nlinks; i++) {
-    l.links[i].x0 += l.g.inner;
-    l.links[i].x1 += l.g.inner;
-  }
-  paginate_body(&l);
   if (lo->npages == 0) {
     new_page(&l);
     lo->info[0].label = "1";

@@ -50,6 +50,8 @@ typedef struct tb_page {
 typedef struct tb_layout_opts {
   tb_paper paper;
   const char *assets_dir; /* for hyphenation dictionaries */
+  bool page_starts_only;  /* keep only tb_page_info (the EPUB's page-list), no drawing: pages
+                             then hold no draws or links, and memory stays small */
 } tb_layout_opts;
 
 typedef struct tb_layout {

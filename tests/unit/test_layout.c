@@ -53,7 +53,7 @@ static laid lay(const char *src, tb_paper paper) {
   laid r = {0};
   r.doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
   assert_non_null(r.doc);
-  tb_layout_opts o = {paper, TB_TEST_ASSETS_DIR};
+  tb_layout_opts o = {paper, TB_TEST_ASSETS_DIR, false};
   r.lo = tb_layout_new(r.doc, &fonts, &o, &err);
   assert_non_null(r.lo);
   return r;
