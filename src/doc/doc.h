@@ -70,6 +70,7 @@ typedef struct tb_heading {
   const char *id;   /* unique across the book, stable: "keanehan", "keanehan-1" */
   int chapter;      /* index into tb_doc.chapters */
   tb_node *node;
+  int dups;         /* the last suffix given to a heading with this id as its base */
 } tb_heading;
 
 typedef struct tb_chapter {
@@ -98,6 +99,8 @@ typedef struct tb_doc {
   size_t nchapters, chapters_cap;
   tb_heading *headings;
   size_t nheadings, headings_cap;
+  int *id_slots; /* hash of heading ids: index + 1 into headings, 0 = empty */
+  size_t id_cap;
   tb_node **footnotes; /* FOOTNOTE_DEF nodes by number - 1 */
   size_t nfootnotes, footnotes_cap;
   long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */

@@ -202,6 +202,29 @@ static void test_cover_is_resolved_like_an_image(void **state) {
   tb_doc_free(d);
 }
 
+/* 3,000 headings of one name: ids stay unique and the work stays linear (the fuzzer found a
+ * linear search per suffix that made this take seconds). Not timed: a count of steps would
+ * need hooks; the case runs in milliseconds now and is here for correctness. */
+static void test_many_duplicate_headings(void **state) {
+  (void)state;
+  tb_buf b = {0};
+  tb_buf_puts(&b, "---\ntitle: T\n---\n");
+  for (int i = 0; i < 3000; i++)
+    tb_buf_puts(&b, "# Sama\n");
+  tb_buf_puts(&b, "# Sama-7\n");
+  tb_error err;
+  tb_doc *d = load(b.data, &err);
+  assert_non_null(d);
+  assert_int_equal(d->nheadings, 3001);
+  assert_string_equal(d->headings[0].id, "sama");
+  assert_string_equal(d->headings[2999].id, "sama-2999");
+  assert_string_equal(d->headings[3000].id, "sama-7-1"); /* "sama-7" was taken by the 8th */
+  for (size_t i = 0; i < d->nheadings; i++)
+    assert_int_equal(tb_doc_find_heading(d, d->headings[i].id), (int)i);
+  tb_doc_free(d);
+  tb_buf_free(&b);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -216,6 +239,7 @@ int main(void) {
       cmocka_unit_test(test_source_lines_offset_by_front_matter),
       cmocka_unit_test(test_identifier_stable_and_given),
       cmocka_unit_test(test_cover_is_resolved_like_an_image),
+      cmocka_unit_test(test_many_duplicate_headings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
