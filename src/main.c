@@ -119,12 +119,20 @@ static void install_signals(void) {
   signal(SIGXFSZ, SIG_IGN);
 }
 
+static const char *const *sources; /* the sources of this export: never overwritten */
+static size_t nsources;
+
 /* Makes an empty temporary file in target's folder; its path goes into tmp_path. */
 static int open_temp(const char *target, tb_error *err) {
   struct stat st;
   if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0,
                         "exists and is not a regular file; refusing to replace it");
+  for (size_t i = 0; i < nsources && lstat(target, &st) == 0; i++) {
+    struct stat ss;
+    if (stat(sources[i], &ss) == 0 && ss.st_dev == st.st_dev && ss.st_ino == st.st_ino)
+      return tb_error_set(err, TB_ERR_USAGE, target, 0, 0, "is a source of this export; refusing to replace it");
+  }
   char dir[PATH_MAX];
   const char *slash = strrchr(target, '/');
   const char *base = slash ? slash + 1 : target;
@@ -297,6 +305,8 @@ static int cmd_export(int argc, char **argv) {
   }
   free(stem);
 
+  sources = srcs;
+  nsources = nsrc;
   /* one parse, one layout, then each backend */
   tb_doc *doc = tb_load_files(srcs, nsrc, &err);
   tb_fonts fonts;
@@ -326,12 +336,25 @@ static int cmd_export(int argc, char **argv) {
     char source[128];
     snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
     tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
-    if (tb_epub_write(doc, &eo, tmp_path, &err) == 0)
+    /* libzip writes a temporary file of its own beside ours and renames it at zip_close: a
+     * signal then would leave it behind. Signals wait until the EPUB is whole; one that came
+     * meanwhile drops the new file (the previous output stays) before it is delivered. */
+    sigset_t stop, old, pending;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    int rc = tb_epub_write(doc, &eo, tmp_path, &err);
+    sigpending(&pending);
+    if (rc == 0 && !sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM) &&
+        !sigismember(&pending, SIGHUP))
       commit_temp(epub_path, &err);
     else {
       name_target(&err, epub_path);
       drop_temp();
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
   }
   tb_layout_free(lo);
   if (fonts_ok)

@@ -125,6 +125,7 @@ int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const c
   c->source = source;
   c->heading = -1;
   c->root = tb_node_new(doc, TB_NODE_ROOT);
+  c->root->as.root.chapter = (int)doc->nchapters;
   return (int)doc->nchapters++;
 }
 

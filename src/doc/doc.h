@@ -55,6 +55,7 @@ struct tb_node {
     struct { int task; } item;
     struct { const char *info; } code;
     struct { int level; int index; } heading;
+    struct { int chapter; } root; /* ROOT: its chapter's index */
     struct { int ncols; char *align; } table;
     struct { bool header; } row;
     struct { const char *url, *title; int heading; } link;

@@ -85,10 +85,10 @@ static bool has_text(const char *s) {
 /* ---- where things land ---- */
 
 static int root_chapter(const tb_doc *doc, const tb_node *root) {
-  for (size_t ci = 0; ci < doc->nchapters; ci++)
-    if (doc->chapters[ci].root == root)
-      return (int)ci;
-  return -1;
+  if (root->type != TB_NODE_ROOT)
+    return -1;
+  int ci = root->as.root.chapter; /* the root knows its chapter: no search per page */
+  return ci >= 0 && (size_t)ci < doc->nchapters && doc->chapters[ci].root == root ? ci : -1;
 }
 
 static bool valid_footnote(const tb_doc *doc, int number) {
@@ -272,7 +272,48 @@ static int cmp_mark(const void *pa, const void *pb) {
 }
 
 /* Page ids: "page-" + the label with anything but [A-Za-z0-9._-] as '-', made unique. */
+typedef struct strset {
+  const char **slots;
+  size_t cap, n;
+} strset;
+
+static size_t str_hash(const char *s) {
+  size_t h = 5381;
+  for (; *s; s++)
+    h = h * 33 ^ (unsigned char)*s;
+  return h;
+}
+
+static bool set_has(const strset *set, const char *s) {
+  if (!set->cap)
+    return false;
+  for (size_t k = str_hash(s) & (set->cap - 1); set->slots[k]; k = (k + 1) & (set->cap - 1))
+    if (!strcmp(set->slots[k], s))
+      return true;
+  return false;
+}
+
+/* s must outlive the set. */
+static void set_add(strset *set, const char *s) {
+  if ((set->n + 1) * 2 > set->cap) {
+    strset old = *set;
+    set->cap = old.cap ? old.cap * 2 : 256;
+    set->slots = tb_xcalloc(set->cap, sizeof *set->slots);
+    set->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.slots[i])
+        set_add(set, old.slots[i]);
+    free(old.slots);
+  }
+  size_t k = str_hash(s) & (set->cap - 1);
+  while (set->slots[k])
+    k = (k + 1) & (set->cap - 1);
+  set->slots[k] = s;
+  set->n++;
+}
+
 static void gather_pages(tb_epub_book *b) {
+  strset ids = {0};
   const tb_epub_opts *o = b->opts;
   size_t np = o->pages ? o->npages : 0;
   b->page_ids = tb_xcalloc(np ? np : 1, sizeof *b->page_ids);
@@ -305,17 +346,15 @@ static void gather_pages(tb_epub_book *b) {
                 c == '-' || c == '_' || c == '.';
       tb_buf_putc(&id, ok ? c : '-');
     }
+    /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a
+     * 50,000-page book linear all the same) */
     size_t base = id.len;
-    for (int k = 2;; k++) {
-      bool dup = false;
-      for (size_t j = 0; j < i && !dup; j++)
-        dup = b->page_ids[j] && strcmp(b->page_ids[j], id.data) == 0;
-      if (!dup)
-        break;
+    for (int k = 2; set_has(&ids, id.data); k++) {
       id.len = base;
       tb_buf_printf(&id, "-%d", k);
     }
     b->page_ids[i] = tb_xstrdup(id.data);
+    set_add(&ids, b->page_ids[i]);
     /* A body page without a node (the layout should not make one) borrows the previous page's
      * place when that is in the same chapter, else its chapter's start: the page-list stays in
      * reading order (EPUBCheck NAV-011) and every entry keeps a marker of its own. */
@@ -338,6 +377,7 @@ static void gather_pages(tb_epub_book *b) {
     }
   }
   tb_buf_free(&id);
+  free(ids.slots);
   qsort(b->marks, b->nmarks, sizeof *b->marks, cmp_mark);
 }
 

@@ -60,13 +60,27 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
   const tb_doc *doc = b->doc;
   int stack[TOC_MAX_LEVEL + 1];
   int ns = 0;
+  /* the headings grouped by chapter, in order (a counting sort: one pass, not one per chapter) */
+  size_t *start = tb_xcalloc(doc->nchapters + 2, sizeof *start);
+  size_t *order = tb_xmalloc((doc->nheadings + 1) * sizeof *order);
+  for (size_t hi = 0; hi < doc->nheadings; hi++)
+    if (doc->headings[hi].chapter >= 0 && (size_t)doc->headings[hi].chapter < doc->nchapters)
+      start[doc->headings[hi].chapter + 1]++;
+  for (size_t ci = 0; ci < doc->nchapters; ci++)
+    start[ci + 1] += start[ci];
+  size_t *fill = tb_xmalloc((doc->nchapters + 1) * sizeof *fill);
+  memcpy(fill, start, (doc->nchapters + 1) * sizeof *fill);
+  for (size_t hi = 0; hi < doc->nheadings; hi++)
+    if (doc->headings[hi].chapter >= 0 && (size_t)doc->headings[hi].chapter < doc->nchapters)
+      order[fill[doc->headings[hi].chapter]++] = hi;
+  free(fill);
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     bool any = false;
     /* an empty heading is listed as an em dash, as in the PDF's contents */
-    for (size_t hi = 0; hi < doc->nheadings; hi++) {
+    for (size_t k = start[ci]; k < start[ci + 1]; k++) {
+      size_t hi = order[k];
       const tb_heading *h = &doc->headings[hi];
-      if (h->chapter != (int)ci || h->level < 1 || h->level > TOC_MAX_LEVEL || b->heading_seq[hi] < 0 ||
-          b->heading_chapter[hi] < 0)
+      if (h->level < 1 || h->level > TOC_MAX_LEVEL || b->heading_seq[hi] < 0 || b->heading_chapter[hi] < 0)
         continue;
       while (ns > 0 && stack[ns - 1] >= h->level)
         ns--;
@@ -85,6 +99,8 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
       stack[ns++] = 1;
     }
   }
+  free(start);
+  free(order);
   if (e->n == 0) /* no chapters: the list may not be empty */
     add(e, tb_i18n(b->lang, TB_STR_TITLE_PAGE), tb_xstrdup("titlepage.xhtml"), 0, -1);
 }

@@ -21,5 +21,8 @@
 /* Pathological inline patterns that cmark-gfm 0.29.0.gfm.6 parses in quadratic time: the count
  * of '![' / '[' openers in one source. */
 #define TB_MAX_BRACKETS 50000
+/* '|' characters on one line: cmark-gfm's table extension parses a row in time quadratic in
+ * its pipes (20,000 take 2 s, 50,000 cells 22 s). */
+#define TB_MAX_PIPES_PER_LINE 10000
 
 #endif

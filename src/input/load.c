@@ -2,6 +2,8 @@
 #include "input/load.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +18,22 @@
 
 /* Reads a whole regular file (at most TB_MAX_SOURCE_BYTES). */
 static char *read_file(const char *path, size_t *len, tb_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     return NULL;
   }
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    fclose(f);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
     tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "not a regular file");
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     return NULL;
   }
   if ((unsigned long long)st.st_size > TB_MAX_SOURCE_BYTES) {
@@ -84,7 +93,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
  * (in characters, 1-based) of the first problem go into err. */
 static int validate(const char *path, const char *s, size_t len, tb_error *err) {
   int line = 1, col = 1;
-  size_t brackets = 0;
+  size_t brackets = 0, pipes = 0;
   for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)s[i];
     if (c == 0)
@@ -96,9 +105,14 @@ static int validate(const char *path, const char *s, size_t len, tb_error *err) 
       return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
                           "more than %d '[' in one source (a pathological input for the Markdown parser)",
                           TB_MAX_BRACKETS);
+    if (c == '|' && ++pipes > TB_MAX_PIPES_PER_LINE)
+      return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
+                          "more than %d '|' on one line (a pathological input for the table parser)",
+                          TB_MAX_PIPES_PER_LINE);
     if (c == '\n') {
       line++;
       col = 1;
+      pipes = 0;
     } else
       col++;
     i += k;

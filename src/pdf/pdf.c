@@ -166,7 +166,16 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   size_t nimg_cap = 0, nimg = 0;
   const tb_node **img_nodes = NULL;
   for (size_t i = 0; i < lo->npages && !ctx.first; i++) {
+    /* libharu puts every page in one /Kids array, which it caps at 8,191 entries: a long book
+     * gets a two-level page tree, 4,096 pages under each intermediate node */
+    if (i % 4096 == 0) {
+      HPDF_Pages sub = HPDF_Doc_AddPagesTo(pdf, pdf->root_pages);
+      if (!sub || HPDF_Doc_SetCurrentPages(pdf, sub) != HPDF_OK)
+        break;
+    }
     HPDF_Page p = HPDF_AddPage(pdf);
+    if (!p)
+      break;
     pages[i] = p;
     HPDF_Page_SetWidth(p, lo->page_w);
     HPDF_Page_SetHeight(p, lo->page_h);
