@@ -42,27 +42,32 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
                  (long long)st.st_size, TB_MAX_SOURCE_BYTES);
     return NULL;
   }
-  tb_buf b = {0};
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    tb_buf_put(&b, chunk, n);
-    if (b.len > TB_MAX_SOURCE_BYTES)
+  /* one allocation of the size fstat gives (a source that grows meanwhile is cut at a
+   * limit check, never read without end) */
+  size_t cap = (size_t)st.st_size + 1;
+  char *data = tb_xmalloc(cap + 1);
+  size_t got = 0, n;
+  while ((n = fread(data + got, 1, cap - got, f)) > 0) {
+    got += n;
+    if (got == cap)
       break;
   }
   int bad = ferror(f);
   fclose(f);
   if (bad) {
-    tb_buf_free(&b);
+    free(data);
     tb_error_set(err, TB_ERR_IO, path, 0, 0, "read error");
     return NULL;
   }
-  if (b.len > TB_MAX_SOURCE_BYTES) {
-    tb_buf_free(&b);
-    tb_error_set(err, TB_ERR_LIMIT, path, 0, 0, "source is larger than %u bytes", TB_MAX_SOURCE_BYTES);
+  if (got > TB_MAX_SOURCE_BYTES || got == cap) {
+    free(data);
+    tb_error_set(err, TB_ERR_LIMIT, path, 0, 0, "source is larger than %u bytes (or grew while read)",
+                 TB_MAX_SOURCE_BYTES);
     return NULL;
   }
-  return tb_buf_detach(&b, len);
+  data[got] = 0;
+  *len = got;
+  return data;
 }
 
 /* Length of the valid UTF-8 sequence at s (0 if invalid). Rejects overlongs and surrogates. */
@@ -159,17 +164,22 @@ static int set_epoch(tb_doc *doc, tb_error *err) {
 }
 
 /* The identifier: `identifier` from the front matter, else a UUID v5 of the sources' bytes. */
-static void set_uuid(tb_doc *doc, const tb_buf *all) {
+/* Our own namespace UUID, fixed forever: changing it changes every book's identifier. */
+static const uuid_t tb_ns = {0x6b, 0x1f, 0x3a, 0x52, 0x8e, 0x0d, 0x4c, 0x1e,
+                             0x9a, 0x35, 0x2f, 0x7c, 0x11, 0x5d, 0xa0, 0x42};
+
+/* The identifier: `identifier` from the front matter, else a UUID v5 of the sources' bytes:
+ * each source's own UUID v5 (taken while its text is in memory, so no copy of the whole book
+ * is kept), then one over those in order. Paths never count: the same book exported from
+ * another folder keeps its identifier. */
+static void set_uuid(tb_doc *doc, const tb_buf *digests) {
   if (doc->meta.identifier) {
     doc->uuid = doc->meta.identifier;
     return;
   }
-  /* Our own namespace UUID, fixed forever: changing it changes every book's identifier. */
-  static const uuid_t ns = {0x6b, 0x1f, 0x3a, 0x52, 0x8e, 0x0d, 0x4c, 0x1e,
-                            0x9a, 0x35, 0x2f, 0x7c, 0x11, 0x5d, 0xa0, 0x42};
   uuid_t u;
   char s[37], urn[64];
-  uuid_generate_sha1(u, ns, all->data ? all->data : "", all->len);
+  uuid_generate_sha1(u, tb_ns, digests->data ? digests->data : "", digests->len);
   uuid_unparse_lower(u, s);
   snprintf(urn, sizeof urn, "urn:uuid:%s", s);
   doc->uuid = tb_doc_strdup(doc, urn);
@@ -188,10 +198,9 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
     return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
   if (validate(path, s, len, err))
     return -1;
-  /* the identifier hashes the sources' bytes only, never their paths: the same book exported
-   * from another folder keeps its identifier */
-  tb_buf_put(all, s, len);
-  tb_buf_putc(all, 0);
+  uuid_t digest;
+  uuid_generate_sha1(digest, tb_ns, s, len);
+  tb_buf_put(all, digest, sizeof digest);
   tb_meta scratch = {0};
   tb_meta *meta = first ? &doc->meta : &scratch;
   size_t body_off = 0;

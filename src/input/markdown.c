@@ -293,7 +293,9 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
   }
   bool open = !src->split;
   int k = 0;
-  for (cmark_node *n = cmark_node_first_child(root); n && rc == 0; n = cmark_node_next(n)) {
+  cmark_node *next;
+  for (cmark_node *n = cmark_node_first_child(root); n && rc == 0; n = next) {
+    next = cmark_node_next(n);
     if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION) {
       tb_node *def = doc->footnotes[ctx.footnote_base + k++];
       for (cmark_node *ch = cmark_node_first_child(n); ch && rc == 0; ch = cmark_node_next(ch))
@@ -316,6 +318,8 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
     if (doc->nheadings > TB_MAX_HEADINGS)
       rc = tb_error_set(err, TB_ERR_LIMIT, src->path, line_of(&ctx, n), col_of(n),
                         "more than %d headings", TB_MAX_HEADINGS);
+    /* copied into our model: cmark's part of the tree can go now (memory) */
+    cmark_node_free(n);
   }
   if (rc == 0 && !open) /* an empty single-file body still makes one chapter */
     tb_doc_add_chapter(doc, NULL, src->lang, src->path);
