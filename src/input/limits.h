@@ -20,9 +20,13 @@
 #define TB_MAX_IMAGE_BYTES (32u * 1024u * 1024u)
 /* Pathological inline patterns that cmark-gfm 0.29.0.gfm.6 parses in quadratic time: the count
  * of '![' / '[' openers in one source. */
-#define TB_MAX_BRACKETS 50000
+#define TB_MAX_BRACKETS 20000
 /* '|' characters on one line: cmark-gfm's table extension parses a row in time quadratic in
- * its pipes (20,000 take 2 s, 50,000 cells 22 s). */
-#define TB_MAX_PIPES_PER_LINE 10000
+ * its pipes (20,000 take 2 s, 50,000 cells 22 s; 40 rows of 9,999, 10 s). A table has at most
+ * 64 columns here, so 256 leaves room for pipes inside cells. */
+#define TB_MAX_PIPES_PER_LINE 256
+/* '<!' and '<?' openers in one source: unclosed HTML declarations, processing instructions and
+ * CDATA sections are quadratic in cmark-gfm 0.29.0.gfm.6 (20,000 '<!A ' take 1.1 s). */
+#define TB_MAX_HTML_OPENERS 10000
 
 #endif

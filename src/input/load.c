@@ -98,7 +98,10 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
  * (in characters, 1-based) of the first problem go into err. */
 static int validate(const char *path, const char *s, size_t len, tb_error *err) {
   int line = 1, col = 1;
-  size_t brackets = 0, pipes = 0;
+  /* the quadratic cases live inside one paragraph's inlines: '[' and '<!' are counted per
+   * paragraph (a blank line ends one), '|' per line */
+  size_t brackets = 0, pipes = 0, openers = 0;
+  bool blank = true;
   for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)s[i];
     if (c == 0)
@@ -108,17 +111,28 @@ static int validate(const char *path, const char *s, size_t len, tb_error *err) 
       return tb_error_set(err, TB_ERR_UTF8, path, line, col, "invalid UTF-8 (byte 0x%02X)", c);
     if (c == '[' && ++brackets > TB_MAX_BRACKETS)
       return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
-                          "more than %d '[' in one source (a pathological input for the Markdown parser)",
+                          "more than %d '[' in one paragraph (a pathological input for the Markdown parser)",
                           TB_MAX_BRACKETS);
+    if (c == '<' && i + 1 < len && (s[i + 1] == '!' || s[i + 1] == '?') && ++openers > TB_MAX_HTML_OPENERS)
+      return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
+                          "more than %d '<!' or '<?' in one paragraph (a pathological input for the Markdown parser)",
+                          TB_MAX_HTML_OPENERS);
     if (c == '|' && ++pipes > TB_MAX_PIPES_PER_LINE)
       return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
                           "more than %d '|' on one line (a pathological input for the table parser)",
                           TB_MAX_PIPES_PER_LINE);
     if (c == '\n') {
+      if (blank)
+        brackets = openers = 0;
+      blank = true;
       line++;
       col = 1;
       pipes = 0;
-    } else
+    } else {
+      if (c != ' ' && c != '\t' && c != '\r')
+        blank = false;
+    }
+    if (c != '\n')
       col++;
     i += k;
   }
