@@ -97,7 +97,6 @@ static char *find_data(const char *sub, const char *probe) {
 
 /* ---- atomic output: a temporary file beside the target, renamed into place ---- */
 
-static volatile sig_atomic_t interrupted;
 static char tmp_path[PATH_MAX + 64]; /* the temporary file being written, or "" */
 
 static void on_signal(int sig) {

@@ -1177,7 +1177,7 @@ static void layout_table(L *l, const tb_node *t) {
   bool first_row = true;
   for (const tb_node *row = t->first; row; row = row->next) {
     /* lay out each cell into its own run of line boxes, then merge them into one row box */
-    vbox *rb = open_box(l, 0, 0);
+    open_box(l, 0, 0);
     size_t rb_index = l->vl.n - 1;
     float rowh = 0;
     float x = save_left;
@@ -1230,7 +1230,7 @@ static void layout_table(L *l, const tb_node *t) {
       l->vl.n = v0; /* the cell's boxes are merged into the row box */
       x += colw[c] + 2 * pad;
     }
-    rb = &l->vl.v[rb_index];
+    vbox *rb = &l->vl.v[rb_index];
     rb->h = rowh;
     rb->base = pad + size;
     if (!rb->start_node)
@@ -1533,7 +1533,6 @@ static void paginate_body(L *l) {
       const vbox *b = &vl->v[j];
       if (b->kind == VB_PAGEBREAK && j > start) {
         end = j;
-        have_best = false;
         goto page_done;
       }
       if (j > start && can_break_before(vl, j)) {

@@ -1,5 +1,5 @@
-# fuzz/tests.cmake -- ctest entries for the fuzz targets (included from tests/CMakeLists.txt when
-# TERBIT_FUZZ=ON; the targets come from tests/fuzz/CMakeLists.txt). Label "fuzz".
+# fuzz/tests.cmake -- ctest entries for the fuzz targets (included by tests/fuzz/CMakeLists.txt,
+# which defines the targets; TERBIT_FUZZ=ON). Label "fuzz".
 #   fuzz_smoke_*   each libFuzzer target for 20 s from the seeds (about 60 s together)
 #   fuzz_replay_*  every file in tests/fuzz/regressions/TARGET and tests/fuzz/seeds, once; an input
 #                  taking over 10 s (TB_FUZZ_BUDGET) fails too
