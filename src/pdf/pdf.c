@@ -6,6 +6,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <uuid/uuid.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,9 +278,11 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   tb_hpdf_fix_all_tounicode(pdf, NULL);
   if (ctx.first)
     goto done;
+  errno = 0;
   if (HPDF_SaveToFile(pdf, path) != HPDF_OK || ctx.first) {
+    int e = errno; /* libharu writes with stdio: errno says why (a full disk: EFBIG, ENOSPC) */
     tb_error_clear(err);
-    tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF");
+    tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF%s%s", e ? ": " : "", e ? strerror(e) : "");
     goto done;
   }
   rc = 0;
