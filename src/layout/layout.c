@@ -1629,8 +1629,10 @@ static void paginate_body(L *l) {
       const char *head = (body_no % 2 == 0 || !running) ? l->doc->meta.title : running;
       if (head) {
         /* long titles are cut at a word with an ellipsis to fit the head line */
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", head);
+        /* room past the text: the ellipsis (3 bytes + NUL) may be written after the last space
+         * of a title cut at 255 bytes (found by the fuzz replay under ASan) */
+        char buf[256 + 8];
+        snprintf(buf, 256, "%s", head);
         while (text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) > l->text_w && strlen(buf) > 4) {
           char *sp = strrchr(buf, ' ');
           if (!sp || sp == buf)

@@ -217,6 +217,26 @@ static void test_papers_differ(void **state) {
   unlay(&c);
 }
 
+/* A title of 300 bytes whose last space falls in its last bytes once cut to 255: the running
+ * head's ellipsis was written past its buffer (ASan, found by the fuzz replay). */
+static void test_long_title_running_head(void **state) {
+  (void)state;
+  static char src[20000];
+  char title[320];
+  memset(title, 'x', 253);
+  title[253] = ' ';
+  memset(title + 254, 'y', 46);
+  title[300] = 0;
+  snprintf(src, sizeof src, "---\ntitle: \"%s\"\nlang: en\n---\n\n", title);
+  for (int i = 0; i < 120; i++)
+    strcat(src, "A line of text long enough to fill the pages of this one chapter. ");
+  strcat(src, "\n");
+  laid r = lay(src, TB_PAPER_A5);
+  assert_true(r.lo->npages > 3);
+  assert_inside_margins(r.lo);
+  unlay(&r);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -226,6 +246,7 @@ int main(void) {
       cmocka_unit_test(test_long_word_is_broken_inside_margins),
       cmocka_unit_test(test_heading_never_last_on_page),
       cmocka_unit_test(test_papers_differ),
+      cmocka_unit_test(test_long_title_running_head),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
