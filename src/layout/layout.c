@@ -630,6 +630,20 @@ typedef struct para_fmt {
   bool widows;        /* apply widow/orphan control */
 } para_fmt;
 
+/* The bars of the block quotes open around a box: one rule per level, `len` long from just
+ * above the box's top, so they join from box to box (and break with the page). */
+static void quote_bars(L *l, float len) {
+  for (int q = 0; q < l->quote_depth && q < 64; q++) {
+    tb_draw *d = add_draw(l);
+    d->kind = TB_DRAW_RULE;
+    d->x = l->quote_x[q];
+    d->y = -1.0f;
+    d->h = len;
+    d->line_width = 1.2f;
+    d->gray = 0.6f;
+  }
+}
+
 /* Starts a content box of height h whose first baseline is at `base` below its top; gives it
  * what is pending: block-quote bars, a list marker, a heading anchor, keep-with-previous. */
 static vbox *open_box(L *l, float h, float base) {
@@ -640,15 +654,7 @@ static vbox *open_box(L *l, float h, float base) {
   vb->d0 = l->ndraws;
   vb->l0 = l->nlinks;
   vb->f0 = l->nfnrefs;
-  for (int q = 0; q < l->quote_depth && q < 64; q++) {
-    tb_draw *d = add_draw(l);
-    d->kind = TB_DRAW_RULE;
-    d->x = l->quote_x[q];
-    d->y = -1.0f;
-    d->h = h + 1.0f;
-    d->line_width = 1.2f;
-    d->gray = 0.6f;
-  }
+  quote_bars(l, h + 1.0f);
   if (l->marker) {
     tb_draw *d = add_draw(l);
     d->kind = TB_DRAW_TEXT;
@@ -691,15 +697,7 @@ static void add_glue(L *l, float h) {
   vb->h = h;
   vb->chapter = l->chapter;
   vb->d0 = l->ndraws;
-  for (int q = 0; q < l->quote_depth && q < 64; q++) {
-    tb_draw *d = add_draw(l);
-    d->kind = TB_DRAW_RULE;
-    d->x = l->quote_x[q];
-    d->y = -1.0f;
-    d->h = h + 2.0f;
-    d->line_width = 1.2f;
-    d->gray = 0.6f;
-  }
+  quote_bars(l, h + 2.0f);
   vb->d1 = l->ndraws;
   vb->l0 = vb->l1 = l->nlinks;
   vb->f0 = vb->f1 = l->nfnrefs;
