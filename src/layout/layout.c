@@ -339,17 +339,22 @@ static void push_text_boxes(L *l, const char *s, size_t n, const style *st, cons
       i += k;
       continue;
     }
+    /* the run of characters this face draws, measured as it is scanned (the hot path: one
+     * decode and one coverage look-up per character, not a second pass through text_width) */
+    const tb_font *font = &l->fonts->face[f];
+    long adv = tb_font_advance(font, cp);
     size_t j = i + k;
     while (j < n) {
       size_t k2;
       uint32_t c2 = tb_utf8_decode(s + j, n - j, &k2);
       if (face_for(l, st->face, c2) != f)
         break;
+      adv += tb_font_advance(font, c2);
       j += k2;
     }
     pbox pb = {s + i, j - i, *st, node, off + i, 0};
     pb.st.face = (tb_face)f;
-    push_item(l, TB_LB_BOX, text_width(l, (tb_face)f, st->size, s + i, j - i), 0, 0, 0, false, &pb);
+    push_item(l, TB_LB_BOX, (float)adv * st->size / 1000.0f, 0, 0, 0, false, &pb);
     i = j;
   }
 }
