@@ -708,8 +708,9 @@ static void add_glue(L *l, float h) {
   vb->f0 = vb->f1 = l->nfnrefs;
 }
 
-/* Emits one drawn segment of merged boxes. */
-static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base, float w) {
+/* Emits one drawn run: the words of one line in one style, w wide (to the end of its last
+ * word), each space followed by word_space more points. */
+static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base, float w, float word_space) {
   if (!txt->len)
     return;
   tb_draw *d = add_draw(l);
@@ -719,6 +720,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   d->x = x;
   d->y = base - st->rise;
   d->gray = st->gray;
+  d->word_space = word_space;
   d->text = lo_strndup(l, txt->data, txt->len);
   d->len = txt->len;
   if (st->strike) {
@@ -841,7 +843,12 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     if (li > 0 && l->items[lines[li - 1].end].type == TB_LB_PENALTY &&
         l->items[lines[li - 1].end].penalty > -TB_LB_INFINITY)
       vb->keep_prev = true; /* a page never starts inside a (hyphenated or broken) word */
-    float x = x0, seg_x = x0, seg_w = 0;
+    /* One run per stretch of the line in one style: its words joined by real space glyphs (so
+     * copied text keeps its spaces), each space widened or narrowed by the line's justification
+     * (the PDF writes that as a TJ adjustment). A run ends where the style changes, or where a
+     * space would need a different adjustment (a space of another size or face). */
+    float x = x0, seg_x = x0, seg_w = 0, ws = 0;
+    bool ws_set = false;
     style cur = {0};
     bool have = false;
     for (size_t i = ln->start; i < ln->end; i++) {
@@ -857,27 +864,34 @@ static void set_paragraph(L *l, const para_fmt *pf) {
           l->fnrefs[l->nfnrefs++] = b->st.fnref;
         }
         if (have && !same_style(&cur, &b->st)) {
-          emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w);
+          emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
           have = false;
         }
         if (!have) {
           cur = b->st;
           seg_x = x;
           seg_w = 0;
+          ws = 0;
+          ws_set = false;
           have = true;
         }
         tb_buf_put(&txt, b->s, b->len);
         x += it->width;
-        seg_w += it->width;
+        seg_w = x - seg_x;
       } else if (it->type == TB_LB_GLUE) {
         double gw = it->width + (r >= 0 ? r * it->stretch : r * it->shrink);
         if (it->stretch > 1e5)
           gw = 0;
         if (have && gw > 0) {
-          /* a real space glyph ends the word, so copied text keeps its spaces */
           tb_buf_putc(&txt, ' ');
-          emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w);
-          have = false;
+          float extra = (float)gw - text_width(l, cur.face, cur.size, " ", 1);
+          if (ws_set && fabsf(extra - ws) > 1e-4f) {
+            emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
+            have = false;
+          } else {
+            ws = extra;
+            ws_set = true;
+          }
         }
         if (pf->justify && !last && it->width > 0 && it->stretch < 1e5) {
           /* statistics: each justified space as a multiple of the natural one */
@@ -894,13 +908,14 @@ static void set_paragraph(L *l, const para_fmt *pf) {
         cur = l->boxes[ln->end].st;
         seg_x = x;
         seg_w = 0;
+        ws = 0;
         have = true;
       }
       tb_buf_putc(&txt, '-');
-      seg_w += (float)l->items[ln->end].width;
+      seg_w = x + (float)l->items[ln->end].width - seg_x;
     }
     if (have)
-      emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w);
+      emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
     close_box(l, vb);
   }
   tb_buf_free(&txt);
@@ -1825,7 +1840,8 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
         if (e > right) right = e;
       }
     const char *label = l->lo->info[l->lo->heading_page[h]].label;
-    float lw = text_width(l, TB_FACE_REGULAR, BODY_SIZE, label, strlen(label));
+    tb_face num_face = top ? TB_FACE_BOLD : TB_FACE_REGULAR;
+    float lw = text_width(l, num_face, BODY_SIZE, label, strlen(label)); /* in the face drawn */
     float dotw = text_width(l, TB_FACE_REGULAR, BODY_SIZE, ". ", 2);
     /* leaders on a fixed grid so the dots line up from entry to entry */
     float x0 = (floorf((right + 6.0f) / dotw) + 1) * dotw, x1 = l->text_w - numw + 4.0f;
@@ -1847,7 +1863,7 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     tb_buf_free(&dots);
     d = add_draw(l);
     d->kind = TB_DRAW_TEXT;
-    d->face = top ? TB_FACE_BOLD : TB_FACE_REGULAR;
+    d->face = num_face;
     d->size = BODY_SIZE;
     d->x = l->text_w - lw;
     d->y = last->base;

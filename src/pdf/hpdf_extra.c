@@ -373,6 +373,40 @@ int tb_hpdf_font_has_glyph(HPDF_Font font, unsigned long cp)
 }
 
 // ---------------------------------------------------------------------------
+// text written by the caller
+
+int tb_hpdf_page_write(HPDF_Page page, const void *data, size_t len)
+{
+    HPDF_PageAttr attr;
+
+    if (!page || !HPDF_Page_Validate(page))
+        return HPDF_INVALID_PAGE;
+    attr = (HPDF_PageAttr)page->attr;
+    if (!attr || !attr->stream)
+        return HPDF_INVALID_PAGE;
+    if (len > 0xFFFFFFFFu)
+        return HPDF_INVALID_PARAMETER;
+    if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)data,
+                          (HPDF_UINT)len) != HPDF_OK)
+        return (int)HPDF_CheckError(page->error);
+    return HPDF_OK;
+}
+
+int tb_hpdf_font_use(HPDF_Font font, unsigned cp)
+{
+    HPDF_FontAttr attr;
+
+    if (cp > 0xFFFFu || !font || !HPDF_Font_Validate(font))
+        return HPDF_INVALID_FONT;
+    attr = (HPDF_FontAttr)font->attr;
+    if (!attr || !attr->fontdef ||
+        attr->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+        return HPDF_INVALID_FONT;
+    (void)HPDF_TTFontDef_GetCharWidth(attr->fontdef, (HPDF_UINT16)cp);
+    return HPDF_OK;
+}
+
+// ---------------------------------------------------------------------------
 // destinations
 
 int tb_hpdf_dest_set_xyz_keep_zoom(HPDF_Doc doc, HPDF_Destination dst,

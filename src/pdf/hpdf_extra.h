@@ -105,6 +105,27 @@ int tb_hpdf_set_display_doc_title(HPDF_Doc doc);
 int tb_hpdf_dest_set_xyz_keep_zoom(HPDF_Doc doc, HPDF_Destination dst,
                                    HPDF_REAL left, HPDF_REAL top);
 
+// Text written by the caller: libharu can only show a string at a position
+// (HPDF_Page_TextOut: one Td and one Tj per call), never a TJ array whose
+// adjustments justify a line, and it spends most of its painting time on
+// bookkeeping per call (zeroed 512-byte buffers, a glyph look-up per
+// character).  These two let the caller write a page's text operators itself:
+//
+// Append `len` bytes of content-stream operators to `page`'s content stream,
+// as they are (the caller writes valid operators, inside BT/ET for text:
+// begin with HPDF_Page_BeginText() and select the font with
+// HPDF_Page_SetFontAndSize(), which also adds it to the page's resources).
+// libharu's own record of the text position is not updated: do not mix with
+// HPDF_Page_TextOut()/ShowText() in the same text object.
+int tb_hpdf_page_write(HPDF_Page page, const void *data, size_t len);
+
+// Mark the glyph of code point `cp` (<= U+FFFF) of `font` (a UTF-8 Type0
+// TrueType font, see above) as used, so that the subset embeds it, as
+// libharu's own text functions do for every character they show (through
+// HPDF_TTFontDef_GetCharWidth, which also flags composite glyphs' parts).
+// The code written for cp in a content string is its 2-byte big-endian value.
+int tb_hpdf_font_use(HPDF_Font font, unsigned cp);
+
 // Make libharu write at least `version` in the %PDF-x.y header (it never
 // lowers it).  libharu starts at 1.3 and has no public setter; this sets
 // doc->pdf_version (hpdf_doc.h).

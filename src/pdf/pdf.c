@@ -7,6 +7,7 @@
 #include <hpdf_objects.h>
 #include <uuid/uuid.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,98 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier) {
   HPDF_Dict_Add(pdf->trailer, "ID", id);
 }
 
+/* Text is written as content-stream operators of our own (hpdf_extra.h says why): per run, a
+ * Td from the previous run's start, then a Tj, or for a justified run a TJ with an adjustment
+ * after each space. */
+typedef struct pen_state {
+  long long x, y;      /* the current line start, in 1/1000 pt: each Td moves it exactly */
+  unsigned char *used; /* per face, a bit per BMP code point whose glyph is marked used */
+  tb_buf out;
+} pen_state;
+
+/* v / 1000 as a PDF number, without trailing zeros (by hand: snprintf was a tenth of the
+ * whole export's instructions). */
+static void put_milli(tb_buf *b, long long v) {
+  char tmp[32], *e = tmp + sizeof tmp, *p = e;
+  unsigned long long a = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+  unsigned frac = (unsigned)(a % 1000);
+  a /= 1000;
+  if (frac) {
+    int digits = 3;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      digits--;
+    }
+    for (int i = 0; i < digits; i++) {
+      *--p = (char)('0' + frac % 10);
+      frac /= 10;
+    }
+    *--p = '.';
+  }
+  do {
+    *--p = (char)('0' + a % 10);
+    a /= 10;
+  } while (a);
+  if (v < 0)
+    *--p = '-';
+  tb_buf_put(b, p, (size_t)(e - p));
+}
+
+/* One byte of a literal string: the delimiters and the line ends escaped (a raw CR would be
+ * read back as LF). */
+static void put_string_byte(tb_buf *b, unsigned char c) {
+  if (c == '(' || c == ')' || c == '\\') {
+    tb_buf_putc(b, '\\');
+    tb_buf_putc(b, (char)c);
+  } else if (c == '\r') {
+    tb_buf_puts(b, "\\r");
+  } else if (c == '\n') {
+    tb_buf_puts(b, "\\n");
+  } else {
+    tb_buf_putc(b, (char)c);
+  }
+}
+
+static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d) {
+  tb_buf *b = &pen->out;
+  tb_buf_clear(b);
+  long long x = llround((double)d->x * 1000.0), y = llround((double)d->y * 1000.0);
+  put_milli(b, x - pen->x);
+  tb_buf_putc(b, ' ');
+  put_milli(b, y - pen->y);
+  tb_buf_puts(b, " Td");
+  pen->x = x;
+  pen->y = y;
+  /* the adjustment after a space, in 1/1000 of the text size (negative: further right) */
+  long long adj = d->size > 0 ? llround(-(double)d->word_space * 10000.0 / (double)d->size) : 0;
+  bool tj = false;
+  if (adj != 0)
+    for (size_t i = 0; i + 1 < d->len && !tj; i++)
+      tj = d->text[i] == ' ';
+  tb_buf_puts(b, tj ? "[(" : "(");
+  unsigned char *used = pen->used + (size_t)d->face * 8192;
+  for (size_t i = 0; i < d->len;) {
+    size_t k;
+    uint32_t cp = tb_utf8_decode(d->text + i, d->len - i, &k);
+    i += k;
+    if (cp > 0xFFFF)
+      cp = 0xFFFD; /* the layout never draws these; Identity-H codes are 2 bytes */
+    if (!(used[cp >> 3] & (1u << (cp & 7)))) {
+      used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+      tb_hpdf_font_use(font, cp);
+    }
+    put_string_byte(b, (unsigned char)(cp >> 8));
+    put_string_byte(b, (unsigned char)(cp & 0xFF));
+    if (tj && cp == ' ' && i < d->len) {
+      tb_buf_putc(b, ')');
+      put_milli(b, adj * 100);
+      tb_buf_putc(b, '(');
+    }
+  }
+  tb_buf_puts(b, tj ? ")] TJ\n" : ") Tj\n");
+  tb_hpdf_page_write(page, b->data, b->len);
+}
+
 int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
                  const char *path, tb_error *err) {
   pdf_ctx ctx = {err, path, 0};
@@ -163,6 +256,8 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   if (ctx.first)
     goto done;
 
+  pen_state pen = {0};
+  pen.used = tb_xcalloc(TB_FACE_COUNT, 8192);
   pages = tb_xcalloc(lo->npages + 1, sizeof *pages);
   size_t nimg_cap = 0, nimg = 0;
   const tb_node **img_nodes = NULL;
@@ -217,6 +312,7 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
       }
     }
     HPDF_Page_BeginText(p);
+    pen.x = pen.y = 0; /* BT: the line matrix is the identity */
     float gray = -1, size = -1;
     int face = -1;
     for (size_t k = 0; k < lp->ndraws && !ctx.first; k++) {
@@ -232,9 +328,9 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
         face = (int)d->face;
         size = d->size;
       }
-      /* draws are NUL-terminated copies owned by the layout */
-      HPDF_Page_TextOut(p, d->x, d->y, d->text);
+      paint_text(&pen, p, font[d->face], d);
     }
+    tb_buf_free(&pen.out);
     HPDF_Page_EndText(p);
   }
   free(img_nodes);
@@ -287,6 +383,7 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   }
   rc = 0;
 done:
+  free(pen.used);
   free(pages);
   free(images);
   HPDF_Free(pdf);

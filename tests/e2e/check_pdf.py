@@ -308,9 +308,20 @@ def check_text_block(R, text):
         for l in text.body_lines.get(i, []):
             edges[round(L.line_box(l)[2], 1)] += 1
     shared = [x for x, n in edges.items() if n >= 3]  # justified lines share their right edge
+    long_lines = [(i, l) for i in text.body_pages for l in text.body_lines.get(i, []) if len(l) >= 8]
     if not shared:
+        R.check("justified lines share a right edge", not long_lines,
+                f"{len(long_lines)} body lines of 8+ words, no right edge shared by 3 of them")
         return
     right = max(shared)
+    # Justified lines end flush: a line's spaces are widened by TJ adjustments, so a wrong
+    # adjustment (its sign, its unit) moves every line end off the edge. Not all long lines are
+    # justified (code, tables, a paragraph's last line): a quarter is the floor (the fixtures
+    # have 25% to 97%).
+    flush = sum(1 for _, l in long_lines if abs(L.line_box(l)[2] - right) <= 0.3)
+    if long_lines:
+        R.check("a quarter of body lines of 8+ words end flush at the right edge", flush * 4 >= len(long_lines),
+                f"{flush} of {len(long_lines)} within 0.3 pt of x={right}", f"{flush} of {len(long_lines)}")
     over = []
     for i in text.body_pages:
         for l in text.body_lines.get(i, []):
