@@ -204,20 +204,9 @@ static char *stem_of(const char *path) {
   return tb_xstrndup(base, n);
 }
 
-static int cmp_float(const void *a, const void *b) {
-  float x = *(const float *)a, y = *(const float *)b;
-  return (x > y) - (x < y);
-}
-
 static void print_stats(const tb_layout *lo) {
-  float *r = tb_xmalloc((lo->nspace_ratios + 1) * sizeof *r);
-  memcpy(r, lo->space_ratios, lo->nspace_ratios * sizeof *r);
-  qsort(r, lo->nspace_ratios, sizeof *r, cmp_float);
-  float med = lo->nspace_ratios ? r[lo->nspace_ratios / 2] : 0;
-  float max = lo->nspace_ratios ? r[lo->nspace_ratios - 1] : 0;
   fprintf(stderr, "stats: pages=%zu front=%zu spaces=%zu space_median=%.3f space_max=%.3f\n", lo->npages,
-          lo->nfront, lo->nspace_ratios, med, max);
-  free(r);
+          lo->nfront, lo->nspaces, tb_layout_space_median(lo), lo->space_max);
 }
 
 static int cmd_export(int argc, char **argv) {

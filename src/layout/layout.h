@@ -57,6 +57,8 @@ typedef struct tb_layout_opts {
                              then hold no draws or links, and memory stays small */
 } tb_layout_opts;
 
+#define TB_SPACE_BINS 4000
+
 typedef struct tb_layout {
   const tb_doc *doc;
   float page_w, page_h;
@@ -68,9 +70,11 @@ typedef struct tb_layout {
   int *heading_page;  /* per heading: page index (0-based, physical) */
   float *heading_y;   /* per heading: y of the heading's top on that page */
   /* Statistics for tests and the README: inter-word spaces of justified lines, as multiples
-   * of the natural space. */
-  float *space_ratios;
-  size_t nspace_ratios, space_ratios_cap;
+   * of the natural space, counted in bins of 1/1000 (the last bin holds everything from
+   * TB_SPACE_BINS/1000 up): constant memory however long the book. */
+  unsigned *space_hist; /* TB_SPACE_BINS + 1 counts */
+  size_t nspaces;
+  float space_max;
   tb_arena arena;
 } tb_layout;
 
@@ -81,5 +85,12 @@ typedef struct tb_layout {
  */
 tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err);
 void tb_layout_free(tb_layout *lo);
+
+/** The median of the space statistics (a bin's lower bound), 0 if there are none. */
+float tb_layout_space_median(const tb_layout *lo);
+
+/** Frees what page i draws (its draws, not its links or info): the PDF painter calls it once the
+ * page is painted, so a long book's drawings never coexist with the whole PDF in memory. */
+void tb_layout_drop_draws(tb_layout *lo, size_t i);
 
 #endif

@@ -224,7 +224,7 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
   tb_hpdf_page_write(page, b->data, b->len);
 }
 
-int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
+int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
                  const char *path, tb_error *err) {
   pdf_ctx ctx = {err, path, 0};
   HPDF_Doc pdf = HPDF_New(on_error, &ctx);
@@ -332,6 +332,7 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
     }
     tb_buf_free(&pen.out);
     HPDF_Page_EndText(p);
+    tb_layout_drop_draws(lo, i); /* libharu holds the page now */
   }
   free(img_nodes);
   if (ctx.first)

@@ -12,9 +12,11 @@ typedef struct tb_pdf_opts {
 
 /**
  * Writes the PDF of doc as laid out in lo to `path` (the caller renames it into place). fonts are
- * the same files the layout measured. Returns 0, or -1 with err (libharu's first error, or I/O).
+ * the same files the layout measured. Each page's draws are freed once it is painted
+ * (tb_layout_drop_draws): lo keeps its pages' links and info, no drawings. Returns 0, or -1
+ * with err (libharu's first error, or I/O).
  */
-int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
+int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
                  const char *path, tb_error *err);
 
 #endif
