@@ -526,7 +526,8 @@ static int add_entry(zip_t *za, part *p, zip_uint16_t dtime, zip_uint16_t ddate,
     return zip_fail(err, zip_get_error(za), path, p->name);
   }
   zip_uint64_t i = (zip_uint64_t)idx;
-  if (zip_set_file_compression(za, i, p->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, p->store ? 0 : 9) < 0 ||
+  /* level 6, zlib's default: level 9 took 4% more of a 50-chapter export for 0.3% less */
+  if (zip_set_file_compression(za, i, p->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, p->store ? 0 : 6) < 0 ||
       zip_file_set_dostime(za, i, dtime, ddate, 0) < 0)
     return zip_fail(err, zip_get_error(za), path, p->name);
   return 0;

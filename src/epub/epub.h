@@ -25,7 +25,7 @@ typedef struct tb_epub_opts {
  * cannot be read or is not PNG/JPEG, TB_ERR_INPUT when doc->uuid is NULL).
  *
  * The output is byte-identical for the same doc and opts: entry order is fixed, every entry's
- * time is doc->epoch (UTC, clamped to 1980-01-01), deflate level 9. doc and opts are only read;
+ * time is doc->epoch (UTC, clamped to 1980-01-01), deflate level 6. doc and opts are only read;
  * opts->pages (and the nodes they point to) must stay valid for the call. err may be NULL.
  */
 int tb_epub_write(const tb_doc *doc, const tb_epub_opts *opts, const char *path, tb_error *err);

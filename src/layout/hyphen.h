@@ -2,6 +2,7 @@
 #ifndef TB_HYPHEN_H
 #define TB_HYPHEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct tb_hyphen tb_hyphen;
@@ -17,6 +18,12 @@ typedef struct tb_hyphen tb_hyphen;
  */
 tb_hyphen *tb_hyphen_new(const char *lang, const char *dict_dir);
 void tb_hyphen_free(tb_hyphen *h);
+
+/** The shipped dictionaries are compiled in (hyphen_gen.c): tb_hyphen_new uses that copy when
+ * the file in dict_dir is the same (name, size, hash), else parses the file. These two are for
+ * tests: tb_hyphen_new_parsed always parses the file; tb_hyphen_is_builtin says which it got. */
+tb_hyphen *tb_hyphen_new_parsed(const char *lang, const char *dict_dir);
+bool tb_hyphen_is_builtin(const tb_hyphen *h);
 
 /**
  * Finds the break points of one word (UTF-8, len bytes, letters only: the caller strips

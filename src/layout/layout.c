@@ -133,7 +133,7 @@ typedef struct L {
   vlist *notes; /* per footnote number - 1 */
   size_t nnotes;
   hyph_entry *hyph;
-  size_t nhyph, hyph_cap;
+  size_t nhyph, hyph_cap, last_hyph;
   /* current block context */
   float left;           /* x offset from the text block's left edge */
   float width;          /* available width */
@@ -203,12 +203,17 @@ static vbox *vl_push(vlist *vl, vb_kind kind) {
 }
 
 static tb_hyphen *hyphenator(L *l, const char *lang) {
+  if (l->nhyph && l->hyph[l->last_hyph].lang == lang) /* the same language as the last word */
+    return l->hyph[l->last_hyph].h;
   for (size_t i = 0; i < l->nhyph; i++)
-    if (!strcmp(l->hyph[i].lang, lang))
+    if (!strcmp(l->hyph[i].lang, lang)) {
+      l->last_hyph = i;
       return l->hyph[i].h;
+    }
   tb_grow(&l->hyph, &l->hyph_cap, l->nhyph + 1, sizeof *l->hyph);
   l->hyph[l->nhyph].lang = lang;
   l->hyph[l->nhyph].h = tb_hyphen_new(lang, l->opts->assets_dir);
+  l->last_hyph = l->nhyph;
   return l->hyph[l->nhyph++].h;
 }
 
@@ -288,6 +293,11 @@ static void warn_glyph(L *l, uint32_t cp) {
     tb_warn(l->source, l->line, l->col,
             "U+%04X has no glyph in the shipped fonts; shown as a replacement mark in the PDF "
             "(the EPUB keeps it)", cp);
+}
+
+/* text_width(l, f, size, " ", 1) without the decoding (every face has a space). */
+static float space_width(const L *l, tb_face f, float size) {
+  return (float)tb_font_advance(&l->fonts->face[f], ' ') * size / 1000.0f;
 }
 
 static float text_width(const L *l, tb_face f, float size, const char *s, size_t n) {
@@ -374,7 +384,6 @@ static bool is_letter_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 /* One word (no spaces) of one style: hyphenation points and explicit break points become
  * penalties between its boxes. */
 static void push_word(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off) {
-  float hyph_w = text_width(l, st->face, st->size, "-", 1);
   size_t pts[64], np = 0;
   if (!st->nohyph && !st->code && !st->uri && st->fnref == 0) {
     /* the letters inside leading/trailing punctuation */
@@ -406,6 +415,7 @@ static void push_word(L *l, const char *s, size_t n, const style *st, const tb_n
     }
   }
   const size_t EXPL = (size_t)1 << (sizeof(size_t) * 8 - 1);
+  float hyph_w = np ? text_width(l, st->face, st->size, "-", 1) : 0;
   size_t prev = 0;
   for (size_t i = 0; i <= np; i++) {
     size_t at = i < np ? (pts[i] & ~EXPL) : n;
@@ -474,7 +484,7 @@ static void split_overlong(L *l, float max_w) {
 }
 
 static void push_space(L *l, const style *st) {
-  float sw = text_width(l, st->face == TB_FACE_FALLBACK ? TB_FACE_REGULAR : st->face, st->size, " ", 1);
+  float sw = space_width(l, st->face == TB_FACE_FALLBACK ? TB_FACE_REGULAR : st->face, st->size);
   if (st->code)
     push_item(l, TB_LB_GLUE, sw, sw * 0.5f, sw * 0.2f, 0, false, NULL);
   else
@@ -892,7 +902,7 @@ static void set_paragraph(L *l, const para_fmt *pf) {
           gw = 0;
         if (have && gw > 0) {
           tb_buf_putc(&txt, ' ');
-          float extra = (float)gw - text_width(l, cur.face, cur.size, " ", 1);
+          float extra = (float)gw - space_width(l, cur.face, cur.size);
           if (ws_set && fabsf(extra - ws) > 1e-4f) {
             emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
             have = false;

@@ -189,7 +189,7 @@ void tb_fonts_free(tb_fonts *fs) {
   }
 }
 
-uint32_t tb_utf8_decode(const char *str, size_t n, size_t *len) {
+uint32_t tb_utf8_decode_slow(const char *str, size_t n, size_t *len) {
   const unsigned char *s = (const unsigned char *)str;
   if (n == 0) {
     *len = 0;

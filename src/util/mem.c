@@ -41,7 +41,7 @@ char *tb_xstrndup(const char *s, size_t n) {
 
 char *tb_xstrdup(const char *s) { return tb_xstrndup(s, strlen(s)); }
 
-void tb_grow(void *arr, size_t *cap, size_t need, size_t elem) {
+void tb_grow_slow(void *arr, size_t *cap, size_t need, size_t elem) {
   void **pa = arr;
   if (need <= *cap)
     return;

@@ -13,7 +13,13 @@ char *tb_xstrdup(const char *s);
 char *tb_xstrndup(const char *s, size_t n);
 
 /** Grows *arr (of *cap elements of size elem) so it holds at least need elements. */
-void tb_grow(void *arr, size_t *cap, size_t need, size_t elem);
+void tb_grow_slow(void *arr, size_t *cap, size_t need, size_t elem);
+/* The check inline, the growth out of line: the layout grows its arrays once per item of
+ * every paragraph. */
+static inline void tb_grow(void *arr, size_t *cap, size_t need, size_t elem) {
+  if (need > *cap)
+    tb_grow_slow(arr, cap, need, elem);
+}
 
 /** A bump arena: everything allocated from it lives until tb_arena_free. */
 typedef struct tb_arena_block tb_arena_block;

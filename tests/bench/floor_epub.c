@@ -6,7 +6,7 @@
 // Reads the sources the way terbit splits them into chapters (floor_common.h), writes one XHTML
 // file per chapter (headings as <hN>, paragraphs and list items as <p>, text escaped for XML:
 // & < > "), and zips them with libzip: "mimetype" first and stored, the chapters deflated at
-// LEVEL (default 9, as terbit's epub.c does). Nothing else: no package document, navigation,
+// LEVEL (default 6, as terbit's epub.c does). Nothing else: no package document, navigation,
 // NCX, cover, title page, ids, page markers or footnotes.
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +68,7 @@ static void add(zip_t *za, const char *name, char *data, size_t len, int store, 
 
 int main(int argc, char **argv) {
   const char *out = NULL;
-  int level = 9, i = 1;
+  int level = 6, i = 1;
   for (; i < argc; i++) {
     if (!strcmp(argv[i], "-o") && i + 1 < argc)
       out = argv[++i];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -401,8 +402,69 @@ static void test_random_input(void **state) {
   }
 }
 
+/* The dictionaries compiled in at build time (hyphen_gen.c) hyphenate exactly as libhyphen
+ * does with the files it parses: the same points for 40,000 random words and the random bytes
+ * above, in Malay, Indonesian and English; a changed file is parsed, not replaced. */
+static void test_builtin_equals_parsed(void **state) {
+  (void)state;
+  static const char *const langs[] = {"ms", "id", "en"};
+  static const char *const pieces[] = {"a", "e", "i", "o", "u", "ng", "ny", "sy", "kh", "gh", "str",
+                                       "k", "s", "t", "r", "m", "p", "b", "l", "n", "ti", "on", "er",
+                                       "ing", "pe", "ber", "kan", "an", "\xc3\xa9", "y", "w", "c", "h"};
+  for (size_t li = 0; li < 3; li++) {
+    tb_hyphen *b = tb_hyphen_new(langs[li], DICT_DIR);
+    tb_hyphen *p = tb_hyphen_new_parsed(langs[li], DICT_DIR);
+    assert_non_null(b);
+    assert_non_null(p);
+    assert_true(tb_hyphen_is_builtin(b));
+    assert_false(tb_hyphen_is_builtin(p));
+    uint32_t s = 0x51ed270bu + (uint32_t)li;
+    char w[200];
+    size_t total = 0;
+    for (int iter = 0; iter < 40000; iter++) {
+      size_t len = 0, parts = 2 + rng(&s) % 8;
+      for (size_t i = 0; i < parts; i++) {
+        const char *pc = pieces[rng(&s) % (sizeof pieces / sizeof pieces[0])];
+        memcpy(w + len, pc, strlen(pc));
+        len += strlen(pc);
+      }
+      size_t pb[64], pp[64];
+      size_t nb = tb_hyphen_points(b, w, len, pb, 64), np = tb_hyphen_points(p, w, len, pp, 64);
+      if (nb != np || memcmp(pb, pp, nb * sizeof *pb) != 0)
+        fail_msg("%s: '%.*s': %zu points compiled in, %zu parsed", langs[li], (int)len, w, nb, np);
+      total += nb;
+    }
+    assert_true(total > 10000); /* the words were hyphenated, not all refused */
+    tb_hyphen_free(b);
+    tb_hyphen_free(p);
+  }
+  /* a dictionary that differs from the shipped one by one pattern is parsed from its file */
+  char dir[] = "/tmp/terbit-hyph-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char src[512], dst[512];
+  snprintf(src, sizeof src, "%s/hyph_id_ID.dic", DICT_DIR);
+  snprintf(dst, sizeof dst, "%s/hyph_id_ID.dic", dir);
+  FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+  assert_non_null(in);
+  assert_non_null(out);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    assert_int_equal(fwrite(buf, 1, n, out), n);
+  fputs("1zz1\n", out);
+  fclose(in);
+  assert_int_equal(fclose(out), 0);
+  tb_hyphen *c = tb_hyphen_new("ms", dir);
+  assert_non_null(c);
+  assert_false(tb_hyphen_is_builtin(c));
+  tb_hyphen_free(c);
+  remove(dst);
+  rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_builtin_equals_parsed),
       cmocka_unit_test(test_malay_words),   cmocka_unit_test(test_indonesian_words),
       cmocka_unit_test(test_exceptions),    cmocka_unit_test(test_english_words),
       cmocka_unit_test(test_latin1_mapping), cmocka_unit_test(test_rejected),
