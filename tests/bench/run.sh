@@ -516,6 +516,17 @@ targets_block() {
     target "PDF 50 chapters ÷ libharu floor" "$(ratio "${WALL[terbit-pdf-50]}" "${WALL[floor-pdf-50]}")" 1.5 "×" \
       "CPU time: $(ratio "${CPU[terbit-pdf-50]}" "${CPU[floor-pdf-50]}")×"
   fi
+  target_min() { # description, value, floor, unit: met when value >= floor
+    local verdict
+    verdict=$(awk -v v="$2" -v l="$3" 'BEGIN { print (v >= l) ? "met" : "**missed**" }')
+    echo "- $1: $2$4 (at least $3$4): $verdict"
+  }
+  if ok terbit-pdf-50 && ok peer-pdf-50; then
+    target_min "pandoc + WeasyPrint ÷ terbit, PDF 50 chapters" "$(ratio "${WALL[peer-pdf-50]}" "${WALL[terbit-pdf-50]}")" 40 "×"
+  fi
+  if ok terbit-epub-50 && ok peer-epub-50; then
+    target_min "pandoc ÷ terbit, EPUB 50 chapters" "$(ratio "${WALL[peer-epub-50]}" "${WALL[terbit-epub-50]}")" 30 "×"
+  fi
   if ok terbit-epub-50 && ok floor-epub-50 && ok terbit-layout-50; then
     local lim; lim=$(awk -v f="${WALL[floor-epub-50]}" -v l="${WALL[terbit-layout-50]}" 'BEGIN { printf "%.3f", 1.5 * f + l }')
     target "EPUB 50 chapters wall, against 1.5 × libzip floor ($(num "${WALL[floor-epub-50]}") s) + layout alone ($(num "${WALL[terbit-layout-50]}") s)" "$(num "${WALL[terbit-epub-50]}")" "$lim" " s"
