@@ -500,7 +500,7 @@ static void fix_malay_id(const uint32_t *lc, size_t n, unsigned char *brk, rules
 }
 
 size_t tb_hyphen_points(tb_hyphen *h, const char *word, size_t len, size_t *pos, size_t max) {
-  if (!h || !word || !pos || max == 0 || len == 0 || len > MAX_LETTERS * 4)
+  if (!h || !word || !pos || max == 0 || len == 0 || len > (size_t)MAX_LETTERS * 4)
     return 0;
 
   /* Decode and check: letters only, no capital after the first, at most MAX_LETTERS.
