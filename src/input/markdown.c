@@ -273,6 +273,7 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
     tb_node *def = tb_node_new(doc, TB_NODE_FOOTNOTE_DEF);
     def->line = line_of(&ctx, n);
     def->col = col_of(n);
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
     tb_grow(&doc->footnotes, &doc->footnotes_cap, doc->nfootnotes + 1, sizeof *doc->footnotes);
     doc->footnotes[doc->nfootnotes++] = def;
     def->as.footnote.number = (int)doc->nfootnotes;

@@ -560,6 +560,7 @@ static void collect_inlines(L *l, const tb_node *block, style base) {
       /* An image inside a paragraph's text is set after the paragraph, as a block with its
        * alt text as the caption; one we cannot use shows its alt text in place, in italics. */
       if (d > 0 && n->image.path && block->type == TB_NODE_PARAGRAPH) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
         tb_grow(&l->pending_images, &l->pending_images_cap, l->npending_images + 1, sizeof *l->pending_images);
         l->pending_images[l->npending_images++] = n;
         tb_iter_skip_children(&it);

@@ -163,6 +163,7 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
   if (ctx.first)
     goto done;
 
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
   pages = tb_xcalloc(lo->npages + 1, sizeof *pages);
   size_t nimg_cap = 0, nimg = 0;
   const tb_node **img_nodes = NULL;
@@ -208,8 +209,10 @@ int tb_pdf_write(const tb_doc *doc, const tb_layout *lo, const tb_fonts *fonts, 
             ctx.first = 1;
             break;
           }
+          // NOLINTBEGIN(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
           tb_grow(&images, &nimg_cap, nimg + 1, sizeof *images);
           img_nodes = tb_xrealloc(img_nodes, nimg_cap * sizeof *img_nodes);
+          // NOLINTEND(bugprone-sizeof-expression)
           images[nimg] = im;
           img_nodes[nimg++] = d->image;
         }
