@@ -251,7 +251,7 @@ static int load_cover(tb_epub_book *b, tb_error *err) {
       rc = tb_error_set(err, TB_ERR_IMAGE, cover, 0, 0, "cover image is neither PNG nor JPEG");
   }
   free(joined);
-  if (rc < 0)
+  if (rc != 0) /* read_file and tb_error_set return 0 or -1: anything but 0 is a failure */
     return -1;
   bool png = strcmp(b->cover.media_type, "image/png") == 0;
   b->cover_name = png ? "cover.png" : "cover.jpg";

@@ -437,7 +437,7 @@ static void split_overlong(L *l, float max_w) {
     }
     pbox *b = &boxes[i];
     size_t p = 0;
-    while (p < b->len) {
+    do { /* every box holds at least one character: at least one piece */
       size_t q = p;
       float w = 0;
       while (q < b->len) {
@@ -457,7 +457,7 @@ static void split_overlong(L *l, float max_w) {
       if (q < b->len)
         push_item(l, TB_LB_PENALTY, 0, 0, 0, 200, false, NULL);
       p = q;
-    }
+    } while (p < b->len);
   }
   free(items);
   free(boxes);
@@ -1877,8 +1877,9 @@ static void roman(int n, char *buf, size_t cap) {
   size_t len = 0;
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     while (n >= t[i].v && len + 3 < cap) {
-      strcat(buf, t[i].s);
-      len += strlen(t[i].s);
+      size_t sl = strlen(t[i].s); /* 1 or 2: len + 3 < cap leaves room for it and the NUL */
+      memcpy(buf + len, t[i].s, sl + 1);
+      len += sl;
       n -= t[i].v;
     }
 }

@@ -135,9 +135,7 @@ void tb_buf_free(tb_buf *b) {
 }
 
 char *tb_buf_detach(tb_buf *b, size_t *len) {
-  if (!b->data)
-    tb_buf_put(b, "", 0);
-  char *p = b->data;
+  char *p = b->data ? b->data : tb_xcalloc(1, 1); /* never NULL: an empty buffer gives "" */
   if (len)
     *len = b->len;
   b->data = NULL;
