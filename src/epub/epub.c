@@ -344,7 +344,7 @@ static void gather_pages(tb_epub_book *b) {
       char c = *s;
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '_' || c == '.';
-      tb_buf_putc(&id, ok ? c : '-');
+      tb_buf_putc(&id, (char)(ok ? c : '-'));
     }
     /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a
      * 50,000-page book linear all the same) */

@@ -111,7 +111,7 @@ static const char *printable(const char *s, size_t n, char buf[SNIPPET + 4]) {
   }
   for (size_t i = 0; i < n; i++) {
     unsigned char b = (unsigned char)s[i];
-    buf[o++] = (b < 0x20 || b == 0x7F) ? '?' : (char)b;
+    buf[o++] = (char)((b < 0x20 || b == 0x7F) ? '?' : b);
   }
   if (cut) {
     memcpy(buf + o, "...", 3);

@@ -119,7 +119,7 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
     o->as.table.align = tb_arena_alloc(&doc->arena, (size_t)ncols + 1);
     uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
     for (int i = 0; i < ncols; i++)
-      o->as.table.align[i] = al ? (char)al[i] : 0;
+      o->as.table.align[i] = (char)(al ? al[i] : 0);
     break;
   }
   case TB_NODE_TABLE_ROW:

@@ -128,7 +128,7 @@ struct tb_hyphen {
   const char *const *const *excs;
 };
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static char ascii_lower(char c) { return (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c); }
 
 /* Case-insensitive ASCII comparison of s[0..n) with the NUL-terminated t. */
 static int ascii_ieq(const char *s, size_t n, const char *t) {

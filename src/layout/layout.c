@@ -501,9 +501,9 @@ static void push_fragment(L *l, const char *s, size_t n, const style *st, const 
 
 static void push_forced_break(L *l) {
   /* +inf penalty, fil glue, -inf penalty: the line ends here, ragged (no break at the glue) */
-  push_item(l, TB_LB_PENALTY, 0, 0, 0, TB_LB_INFINITY, false, NULL);
+  push_item(l, TB_LB_PENALTY, 0, 0, 0, (float)TB_LB_INFINITY, false, NULL);
   push_item(l, TB_LB_GLUE, 0, (float)TB_LB_FIL_STRETCH, 0, 0, false, NULL);
-  push_item(l, TB_LB_PENALTY, 0, 0, 0, -TB_LB_INFINITY, false, NULL);
+  push_item(l, TB_LB_PENALTY, 0, 0, 0, (float)-TB_LB_INFINITY, false, NULL);
 }
 
 static style base_style(float size) {
@@ -868,8 +868,9 @@ static void set_paragraph(L *l, const para_fmt *pf) {
           have = true;
         }
         tb_buf_put(&txt, b->s, b->len);
-        x += it->width;
-        seg_w += it->width;
+        /* summed in double and rounded to float, as x += width did (width is a double) */
+        x = (float)(x + it->width);
+        seg_w = (float)(seg_w + it->width);
       } else if (it->type == TB_LB_GLUE) {
         double gw = it->width + (r >= 0 ? r * it->stretch : r * it->shrink);
         if (it->stretch > 1e5)
