@@ -172,7 +172,7 @@ static int set_epoch(tb_doc *doc, tb_error *err) {
     return 0;
   }
   int y, m, d;
-  if (doc->meta.date && sscanf(doc->meta.date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+  if (doc->meta.date && tb_date_parse(doc->meta.date, &y, &m, &d))
     doc->epoch = days_from_civil(y, m, d) * 86400;
   return 0;
 }

@@ -133,14 +133,14 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
     break;
   case TB_NODE_FOOTNOTE_REF: {
     lit = cmark_node_get_literal(n);
-    int k = lit ? atoi(lit) : 0;
+    long k = lit ? strtol(lit, NULL, 10) : 0; /* cmark's own number for the note */
     if (k < 1 || k > c->nfootnotes) {
       /* A reference cmark did not resolve: keep its text. */
       o->type = TB_NODE_TEXT;
       o->literal = tb_doc_strdup(doc, "");
       return o;
     }
-    o->as.footnote.number = c->footnote_base + k;
+    o->as.footnote.number = c->footnote_base + (int)k;
     o->as.footnote.def = doc->footnotes[o->as.footnote.number - 1];
     break;
   }

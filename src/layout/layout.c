@@ -1765,7 +1765,7 @@ static void title_page(L *l, tb_page *p) {
   l->width = save_width;
   /* the date at the foot, in the document's language: "26 November 2026" */
   int yy, mm, dd;
-  if (m->date && sscanf(m->date, "%d-%d-%d", &yy, &mm, &dd) == 3) {
+  if (m->date && tb_date_parse(m->date, &yy, &mm, &dd)) {
     char buf[64];
     snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
     add_centered(p, l, TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
