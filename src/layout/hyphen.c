@@ -165,20 +165,10 @@ static const lang_entry *find_lang(const char *tag) {
 
 /* Loads dir/sub/file (sub may be ""); NULL, silently, if missing or unreadable. */
 static HyphenDict *load_dict(const char *dir, const char *sub, const char *file) {
-  size_t dl = strlen(dir), sl = strlen(sub), fl = strlen(file);
-  char *path = tb_xmalloc(dl + sl + fl + 3);
-  char *p = path;
-  memcpy(p, dir, dl);
-  p += dl;
-  *p++ = '/';
-  if (sl) {
-    memcpy(p, sub, sl);
-    p += sl;
-    *p++ = '/';
-  }
-  memcpy(p, file, fl + 1);
-  HyphenDict *dict = hnj_hyphen_load(path);
-  free(path);
+  tb_buf path = {0};
+  tb_buf_printf(&path, "%s/%s%s%s", dir, sub, *sub ? "/" : "", file);
+  HyphenDict *dict = hnj_hyphen_load(path.data);
+  tb_buf_free(&path);
   return dict;
 }
 

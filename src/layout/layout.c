@@ -1060,10 +1060,9 @@ static const tb_node *only_image(const tb_node *para) {
   for (const tb_node *c = para->first; c; c = c->next) {
     if (c->type == TB_NODE_IMAGE && !img)
       img = c;
-    else if (c->type == TB_NODE_TEXT && strspn(c->literal, " \t") == c->literal_len)
-      continue;
-    else if (c->type == TB_NODE_SOFTBREAK)
-      continue;
+    else if (c->type == TB_NODE_SOFTBREAK ||
+             (c->type == TB_NODE_TEXT && strspn(c->literal, " \t") == c->literal_len))
+      continue; /* blank text and line breaks around the image do not count */
     else
       return NULL;
   }
@@ -1832,7 +1831,9 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     /* leaders on a fixed grid so the dots line up from entry to entry */
     float x0 = (floorf((right + 6.0f) / dotw) + 1) * dotw, x1 = l->text_w - numw + 4.0f;
     tb_buf dots = {0};
-    for (float x = x0; x + dotw <= x1; x += dotw)
+    /* x is the pen position, not a count: dots go on while the next one fits. The float steps
+     * are the layout itself; a count worked out another way could differ by one at the edge. */
+    for (float x = x0; x + dotw <= x1; x += dotw) // NOLINT(cert-flp30-c): a position, see above
       tb_buf_puts(&dots, ". ");
     tb_draw *d;
     if (dots.len) {
