@@ -144,8 +144,12 @@ static int open_temp(const char *target, tb_error *err) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &old);
-  snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
-  int fd = mkstemp(tmp_path);
+  int n = snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
+  int fd = -1;
+  if (n < 0 || (size_t)n >= sizeof tmp_path)
+    errno = ENAMETOOLONG; /* cut, the name would lose its XXXXXX */
+  else
+    fd = mkstemp(tmp_path);
   if (fd < 0)
     tmp_path[0] = 0;
   sigprocmask(SIG_SETMASK, &old, NULL);
@@ -294,15 +298,23 @@ static int cmd_export(int argc, char **argv) {
     free(default_src);
     return 2;
   }
+  int np, ne;
   if (folder) {
     const char *sep = out[olen - 1] == '/' ? "" : "/";
-    snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
-    snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
+    np = snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
+    ne = snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
   } else {
-    snprintf(pdf_path, sizeof pdf_path, "%s", out);
-    snprintf(epub_path, sizeof epub_path, "%s", out);
+    np = snprintf(pdf_path, sizeof pdf_path, "%s", out);
+    ne = snprintf(epub_path, sizeof epub_path, "%s", out);
   }
   free(stem);
+  /* a cut path would name another file */
+  if (np < 0 || ne < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path) {
+    fprintf(stderr, "terbit: -o: the output path is longer than %d bytes\n", PATH_MAX - 1);
+    free(assets);
+    free(default_src);
+    return 2;
+  }
 
   sources = srcs;
   nsources = nsrc;
@@ -385,10 +397,14 @@ static int cmd_dump(int argc, char **argv) {
   for (size_t i = 0; i < doc->nheadings; i++)
     tb_buf_printf(&b, "heading %d %s \"%s\"\n", doc->headings[i].level, doc->headings[i].id, doc->headings[i].text);
   tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
-  fwrite(b.data, 1, b.len, stdout);
+  int rc = 0;
+  if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+    fprintf(stderr, "terbit: cannot write the dump: %s\n", strerror(errno));
+    rc = 3;
+  }
   tb_buf_free(&b);
   tb_doc_free(doc);
-  return 0;
+  return rc;
 }
 
 int main(int argc, char **argv) {

@@ -210,8 +210,9 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
     tb_warn(source, img->line, img->col, "image '%.200s' is an absolute path; only files in the source's folder are used", url);
     return;
   }
-  snprintf(joined, sizeof joined, "%s/%s", dir, rel);
-  if (!realpath(dir, realdir) || !realpath(joined, real)) {
+  int jn = snprintf(joined, sizeof joined, "%s/%s", dir, rel);
+  /* (a cut path could name another file) */
+  if (jn < 0 || (size_t)jn >= sizeof joined || !realpath(dir, realdir) || !realpath(joined, real)) {
     tb_warn(source, img->line, img->col, "image '%.200s' not found; its alt text is shown", url);
     return;
   }
