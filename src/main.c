@@ -78,16 +78,16 @@ static char *find_data(const char *sub, const char *probe) {
   static char buf[PATH_MAX * 2];
   const char *bases[4];
   char b0[PATH_MAX + 32], b1[PATH_MAX + 32];
-  snprintf(b0, sizeof b0, "%s/../share/terbit", exe_dir);
-  snprintf(b1, sizeof b1, "%s/..", exe_dir);
+  (void)snprintf(b0, sizeof b0, "%s/../share/terbit", exe_dir);
+  (void)snprintf(b1, sizeof b1, "%s/..", exe_dir);
   bases[0] = b0;
   bases[1] = b1;
   bases[2] = TB_SOURCE_DIR;
   bases[3] = TB_DATA_DIR;
   for (int i = 0; i < 4; i++) {
-    snprintf(buf, sizeof buf, "%s/%s/%s", bases[i], sub, probe);
+    (void)snprintf(buf, sizeof buf, "%s/%s/%s", bases[i], sub, probe);
     if (is_file(buf)) {
-      snprintf(buf, sizeof buf, "%s/%s", bases[i], sub);
+      (void)snprintf(buf, sizeof buf, "%s/%s", bases[i], sub);
       char *r = realpath(buf, NULL);
       return r ? r : tb_xstrdup(buf);
     }
@@ -102,8 +102,9 @@ static char tmp_path[PATH_MAX + 64]; /* the temporary file being written, or "" 
 static void on_signal(int sig) {
   if (tmp_path[0])
     unlink(tmp_path);
-  signal(sig, SIG_DFL);
-  raise(sig);
+  /* in the handler nothing is left to do if these fail */
+  (void)signal(sig, SIG_DFL);
+  (void)raise(sig);
 }
 
 static void install_signals(void) {
@@ -115,7 +116,7 @@ static void install_signals(void) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   /* a file-size limit must fail the write, not kill us before we clean up */
-  signal(SIGXFSZ, SIG_IGN);
+  (void)signal(SIGXFSZ, SIG_IGN);
 }
 
 static const char *const *sources; /* the sources of this export: never overwritten */
@@ -136,9 +137,9 @@ static int open_temp(const char *target, tb_error *err) {
   const char *slash = strrchr(target, '/');
   const char *base = slash ? slash + 1 : target;
   if (slash)
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
+    (void)snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
   else
-    snprintf(dir, sizeof dir, ".");
+    (void)snprintf(dir, sizeof dir, ".");
   if (!is_dir(dir))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
   sigset_t all, old;
@@ -171,7 +172,7 @@ static void drop_temp(void) {
 /* Errors raised while writing the temporary file name the target the user asked for. */
 static void name_target(tb_error *err, const char *target) {
   if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path) || strstr(err->file, ".tmp-")))
-    snprintf(err->file, sizeof err->file, "%s", target);
+    (void)snprintf(err->file, sizeof err->file, "%s", target); /* a message: cut if need be */
 }
 
 /* Flushes the finished temporary file to disk and renames it over the target. */
@@ -280,7 +281,7 @@ static int cmd_export(int argc, char **argv) {
     }
     size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
     default_src = tb_xmalloc(n);
-    snprintf(default_src, n, "%s/%s", dir, DEFAULT_SOURCE);
+    (void)snprintf(default_src, n, "%s/%s", dir, DEFAULT_SOURCE);
     free(dir);
     srcs = (const char **)&default_src;
     nsrc = 1;
@@ -345,7 +346,7 @@ static int cmd_export(int argc, char **argv) {
   }
   if (lo && want_epub && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
     char source[128];
-    snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
+    (void)snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
     tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
     /* libzip writes a temporary file of its own beside ours and renames it at zip_close: a
      * signal then would leave it behind. Signals wait until the EPUB is whole; one that came

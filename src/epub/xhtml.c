@@ -375,10 +375,10 @@ static void put_footnote_ref(render *r, const tb_node *n) {
   int nth = ++b->fn_refs[k - 1];
   char id[48];
   if (nth == 1) {
-    snprintf(id, sizeof id, "fn-ref-%d", k);
+    (void)snprintf(id, sizeof id, "fn-ref-%d", k);
     b->fn_ref_chapter[k - 1] = (int)r->ci;
   } else {
-    snprintf(id, sizeof id, "fn-ref-%d-%d", k, nth);
+    (void)snprintf(id, sizeof id, "fn-ref-%d-%d", k, nth);
   }
   if (r->in_link) {
     tb_buf_printf(o, "<sup id=\"%s\">%d</sup>", id, k); /* no <a> inside <a> */

@@ -81,7 +81,7 @@ static void place_in_block(const fm_ctx *c, size_t limit, bool in_chars, int *li
 
 static int vfail(fm_ctx *c, tb_error_code code, int line, int col, const char *fmt, va_list ap) {
   char msg[sizeof c->err->msg];
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap);
   return tb_error_set(c->err, code, c->path, line, col, "%s", msg);
 }
 

@@ -235,7 +235,7 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   unsigned char *data = tb_xmalloc((size_t)st.st_size + 1);
   size_t n = f ? fread(data, 1, (size_t)st.st_size, f) : 0;
   if (f)
-    fclose(f);
+    (void)fclose(f);
   int w = 0, h = 0;
   int kind = tb_image_sniff(data, n, &w, &h);
   if (kind && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {

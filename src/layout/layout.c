@@ -1275,7 +1275,7 @@ static void layout_list(L *l, const tb_node *list) {
   for (const tb_node *it = list->first; it; it = it->next)
     count++;
   char widest[32];
-  snprintf(widest, sizeof widest, "%d.", num + count);
+  (void)snprintf(widest, sizeof widest, "%d.", num + count);
   float mw = list->as.list.ordered ? text_width(l, TB_FACE_REGULAR, BODY_SIZE, widest, strlen(widest)) : 6.0f;
   float indent = mw + 8.0f > LIST_INDENT ? mw + 8.0f : LIST_INDENT;
   if (indent > l->width / 3)
@@ -1573,7 +1573,7 @@ static void paginate_body(L *l) {
     tb_page_info *info = &l->lo->info[pi];
     body_no++;
     char label[32];
-    snprintf(label, sizeof label, "%d", body_no);
+    (void)snprintf(label, sizeof label, "%d", body_no);
     info->label = lo_strndup(l, label, strlen(label));
     info->body = true;
     info->chapter = vl->v[start].chapter;
@@ -1636,7 +1636,7 @@ static void paginate_body(L *l) {
         /* room past the text: the ellipsis (3 bytes + NUL) may be written after the last space
          * of a title cut at 255 bytes (found by the fuzz replay under ASan) */
         char buf[256 + 8];
-        snprintf(buf, 256, "%s", head);
+        (void)snprintf(buf, 256, "%s", head);
         while (text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) > l->text_w && strlen(buf) > 4) {
           char *sp = strrchr(buf, ' ');
           if (!sp || sp == buf)
@@ -1766,7 +1766,7 @@ static void title_page(L *l, tb_page *p) {
   int yy, mm, dd;
   if (m->date && tb_date_parse(m->date, &yy, &mm, &dd)) {
     char buf[64];
-    snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
+    (void)snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
     add_centered(p, l, TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
   }
 }

@@ -167,7 +167,7 @@ int tb_fonts_load(tb_fonts *fs, const char *assets_dir, tb_error *err) {
       size_t n;
       while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         tb_buf_put(&data, chunk, n);
-      fclose(f);
+      (void)fclose(f);
     }
     int rc = f ? tb_font_parse(&fs->face[i], (const unsigned char *)data.data, data.len) : -1;
     tb_buf_free(&data);

@@ -117,7 +117,7 @@ void tb_buf_printf(tb_buf *b, const char *fmt, ...) {
     return;
   tb_grow(&b->data, &b->cap, b->len + (size_t)n + 1, 1);
   va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  (void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);
   b->len += (size_t)n;
 }
