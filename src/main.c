@@ -78,16 +78,16 @@ static char *find_data(const char *sub, const char *probe) {
   static char buf[PATH_MAX * 2];
   const char *bases[4];
   char b0[PATH_MAX + 32], b1[PATH_MAX + 32];
-  snprintf(b0, sizeof b0, "%s/../share/terbit", exe_dir);
-  snprintf(b1, sizeof b1, "%s/..", exe_dir);
+  (void)snprintf(b0, sizeof b0, "%s/../share/terbit", exe_dir);
+  (void)snprintf(b1, sizeof b1, "%s/..", exe_dir);
   bases[0] = b0;
   bases[1] = b1;
   bases[2] = TB_SOURCE_DIR;
   bases[3] = TB_DATA_DIR;
   for (int i = 0; i < 4; i++) {
-    snprintf(buf, sizeof buf, "%s/%s/%s", bases[i], sub, probe);
+    (void)snprintf(buf, sizeof buf, "%s/%s/%s", bases[i], sub, probe);
     if (is_file(buf)) {
-      snprintf(buf, sizeof buf, "%s/%s", bases[i], sub);
+      (void)snprintf(buf, sizeof buf, "%s/%s", bases[i], sub);
       char *r = realpath(buf, NULL);
       return r ? r : tb_xstrdup(buf);
     }
@@ -102,8 +102,9 @@ static char tmp_path[PATH_MAX + 64]; /* the temporary file being written, or "" 
 static void on_signal(int sig) {
   if (tmp_path[0])
     unlink(tmp_path);
-  signal(sig, SIG_DFL);
-  raise(sig);
+  /* in the handler nothing is left to do if these fail */
+  (void)signal(sig, SIG_DFL);
+  (void)raise(sig);
 }
 
 static void install_signals(void) {
@@ -115,7 +116,7 @@ static void install_signals(void) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   /* a file-size limit must fail the write, not kill us before we clean up */
-  signal(SIGXFSZ, SIG_IGN);
+  (void)signal(SIGXFSZ, SIG_IGN);
 }
 
 static const char *const *sources; /* the sources of this export: never overwritten */
@@ -136,16 +137,20 @@ static int open_temp(const char *target, tb_error *err) {
   const char *slash = strrchr(target, '/');
   const char *base = slash ? slash + 1 : target;
   if (slash)
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
+    (void)snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
   else
-    snprintf(dir, sizeof dir, ".");
+    (void)snprintf(dir, sizeof dir, ".");
   if (!is_dir(dir))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &old);
-  snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
-  int fd = mkstemp(tmp_path);
+  int n = snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
+  int fd = -1;
+  if (n < 0 || (size_t)n >= sizeof tmp_path)
+    errno = ENAMETOOLONG; /* cut, the name would lose its XXXXXX */
+  else
+    fd = mkstemp(tmp_path);
   if (fd < 0)
     tmp_path[0] = 0;
   sigprocmask(SIG_SETMASK, &old, NULL);
@@ -167,7 +172,7 @@ static void drop_temp(void) {
 /* Errors raised while writing the temporary file name the target the user asked for. */
 static void name_target(tb_error *err, const char *target) {
   if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path) || strstr(err->file, ".tmp-")))
-    snprintf(err->file, sizeof err->file, "%s", target);
+    (void)snprintf(err->file, sizeof err->file, "%s", target); /* a message: cut if need be */
 }
 
 /* Flushes the finished temporary file to disk and renames it over the target. */
@@ -265,7 +270,7 @@ static int cmd_export(int argc, char **argv) {
     }
     size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
     default_src = tb_xmalloc(n);
-    snprintf(default_src, n, "%s/%s", dir, DEFAULT_SOURCE);
+    (void)snprintf(default_src, n, "%s/%s", dir, DEFAULT_SOURCE);
     free(dir);
     srcs = (const char **)&default_src;
     nsrc = 1;
@@ -283,15 +288,23 @@ static int cmd_export(int argc, char **argv) {
     free(default_src);
     return 2;
   }
+  int np, ne;
   if (folder) {
     const char *sep = out[olen - 1] == '/' ? "" : "/";
-    snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
-    snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
+    np = snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
+    ne = snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
   } else {
-    snprintf(pdf_path, sizeof pdf_path, "%s", out);
-    snprintf(epub_path, sizeof epub_path, "%s", out);
+    np = snprintf(pdf_path, sizeof pdf_path, "%s", out);
+    ne = snprintf(epub_path, sizeof epub_path, "%s", out);
   }
   free(stem);
+  /* a cut path would name another file */
+  if (np < 0 || ne < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path) {
+    fprintf(stderr, "terbit: -o: the output path is longer than %d bytes\n", PATH_MAX - 1);
+    free(assets);
+    free(default_src);
+    return 2;
+  }
 
   sources = srcs;
   nsources = nsrc;
@@ -322,7 +335,7 @@ static int cmd_export(int argc, char **argv) {
   }
   if (lo && want_epub && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
     char source[128];
-    snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
+    (void)snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
     tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
     /* libzip writes a temporary file of its own beside ours and renames it at zip_close: a
      * signal then would leave it behind. Signals wait until the EPUB is whole; one that came
@@ -374,10 +387,14 @@ static int cmd_dump(int argc, char **argv) {
   for (size_t i = 0; i < doc->nheadings; i++)
     tb_buf_printf(&b, "heading %d %s \"%s\"\n", doc->headings[i].level, doc->headings[i].id, doc->headings[i].text);
   tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
-  fwrite(b.data, 1, b.len, stdout);
+  int rc = 0;
+  if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+    fprintf(stderr, "terbit: cannot write the dump: %s\n", strerror(errno));
+    rc = 3;
+  }
   tb_buf_free(&b);
   tb_doc_free(doc);
-  return 0;
+  return rc;
 }
 
 int main(int argc, char **argv) {

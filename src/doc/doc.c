@@ -329,6 +329,27 @@ static void dump_escaped(tb_buf *out, const char *s, size_t n) {
   tb_buf_putc(out, '"');
 }
 
+bool tb_date_parse(const char *s, int *y, int *m, int *d) {
+  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+      return false;
+  int yy = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  int mm = (s[5] - '0') * 10 + (s[6] - '0');
+  int dd = (s[8] - '0') * 10 + (s[9] - '0');
+  if (yy < 1 || mm < 1 || mm > 12 || dd < 1)
+    return false;
+  bool leap = (yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0;
+  if (dd > mdays[mm - 1] + (mm == 2 && leap))
+    return false;
+  *y = yy;
+  *m = mm;
+  *d = dd;
+  return true;
+}
+
 void tb_doc_dump(const tb_doc *doc, tb_buf *out) {
   const tb_meta *m = &doc->meta;
   tb_buf_printf(out, "title: %s\nlang: %s\n", m->title ? m->title : "", m->lang);

@@ -87,7 +87,7 @@ typedef struct tb_meta {
   const char **authors;
   size_t nauthors;
   const char *lang; /* BCP 47, default "ms" */
-  const char *date; /* YYYY-MM-DD or NULL */
+  const char *date; /* YYYY-MM-DD (tb_date_parse accepts it) or NULL */
   const char *category, *description, *identifier, *rights, *cover;
   const char **keywords;
   size_t nkeywords;
@@ -154,6 +154,11 @@ tb_event tb_iter_next(tb_iter *it);
 void tb_iter_skip_children(tb_iter *it);
 /** True for types that get ENTER and EXIT events (they may hold children). */
 bool tb_node_is_container(tb_node_type t);
+
+/** Reads a date written YYYY-MM-DD that names a day of the Gregorian calendar (years
+ * 0001..9999): the only form the front matter's `date` takes. False, with *y, *m and *d left
+ * alone, for anything else. */
+bool tb_date_parse(const char *s, int *y, int *m, int *d);
 
 /** Writes an indented dump of the model (tests, `terbit dump`). */
 void tb_doc_dump(const tb_doc *doc, tb_buf *out);

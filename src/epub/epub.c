@@ -22,7 +22,7 @@
 /* ---- small helpers ---- */
 
 void tb_epub_chapter_name(size_t chapter, char name[TB_EPUB_NAME_MAX]) {
-  snprintf(name, TB_EPUB_NAME_MAX, "chapter-%03zu.xhtml", chapter + 1);
+  (void)snprintf(name, TB_EPUB_NAME_MAX, "chapter-%03zu.xhtml", chapter + 1);
 }
 
 void tb_epub_iso_time(long long epoch, char out[32]) {
@@ -33,13 +33,13 @@ void tb_epub_iso_time(long long epoch, char out[32]) {
   time_t t = (time_t)epoch;
   struct tm tm;
   if (!gmtime_r(&t, &tm)) {
-    snprintf(out, 32, "1970-01-01T00:00:00Z");
+    (void)snprintf(out, 32, "1970-01-01T00:00:00Z");
     return;
   }
   /* The modulos only tell the compiler the widths (the values are already in range). */
-  snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
-           (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-           (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
+  (void)snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
+                 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+                 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 /* Reads a whole file into *data (malloc'd). */
@@ -55,7 +55,7 @@ static int read_file(const char *path, char **data, size_t *len, tb_error_code c
     tb_buf_put(&b, chunk, n);
   int failed = ferror(f);
   int saved = errno;
-  fclose(f);
+  (void)fclose(f);
   if (failed) {
     tb_buf_free(&b);
     return tb_error_set(err, code, path, 0, 0, "cannot read %s: %s", what, strerror(saved));
@@ -213,8 +213,8 @@ static int gather_images(tb_epub_book *b, tb_error *err) {
         if (!img->media_type)
           return tb_error_set(err, TB_ERR_IMAGE, img->path, n->line, n->col,
                               "image is neither PNG nor JPEG");
-        snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages,
-                 strcmp(img->media_type, "image/png") == 0 ? "png" : "jpg");
+        (void)snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages,
+                       strcmp(img->media_type, "image/png") == 0 ? "png" : "jpg");
       }
       if (!has_alt)
         img->alt = b->images_alt = false;
@@ -237,11 +237,11 @@ static int load_cover(tb_epub_book *b, tb_error *err) {
   /* The importer normally resolves the path; a bare relative one is tried against base_dir. */
   FILE *f = fopen(cover, "rb");
   if (f)
-    fclose(f);
+    (void)fclose(f);
   else if (cover[0] != '/' && doc->base_dir && *doc->base_dir) {
     size_t n = strlen(doc->base_dir) + strlen(cover) + 2;
     joined = tb_xmalloc(n);
-    snprintf(joined, n, "%s/%s", doc->base_dir, cover);
+    (void)snprintf(joined, n, "%s/%s", doc->base_dir, cover);
     cover = joined;
   }
   int rc = read_file(cover, &b->cover.data, &b->cover.len, TB_ERR_IO, "cover image", err);
@@ -251,12 +251,12 @@ static int load_cover(tb_epub_book *b, tb_error *err) {
       rc = tb_error_set(err, TB_ERR_IMAGE, cover, 0, 0, "cover image is neither PNG nor JPEG");
   }
   free(joined);
-  if (rc < 0)
+  if (rc != 0) /* read_file and tb_error_set return 0 or -1: anything but 0 is a failure */
     return -1;
   bool png = strcmp(b->cover.media_type, "image/png") == 0;
   b->cover_name = png ? "cover.png" : "cover.jpg";
   b->cover_type = b->cover.media_type;
-  snprintf(b->cover.name, sizeof b->cover.name, "%s", b->cover_name);
+  (void)snprintf(b->cover.name, sizeof b->cover.name, "%s", b->cover_name);
   b->cover.alt = true; /* shown with the title as its alt text */
   return 0;
 }
@@ -336,7 +336,7 @@ static void gather_pages(tb_epub_book *b) {
       b->page_labels[i] = tb_xstrdup(p->label);
     else {
       char num[32];
-      snprintf(num, sizeof num, "%zu", b->nbody);
+      (void)snprintf(num, sizeof num, "%zu", b->nbody);
       b->page_labels[i] = tb_xstrdup(num);
     }
     tb_buf_puts(&id, "page-");
@@ -344,7 +344,7 @@ static void gather_pages(tb_epub_book *b) {
       char c = *s;
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '_' || c == '.';
-      tb_buf_putc(&id, ok ? c : '-');
+      tb_buf_putc(&id, (char)(ok ? c : '-'));
     }
     /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a
      * 50,000-page book linear all the same) */
@@ -457,7 +457,7 @@ typedef struct parts {
 static void push_part(parts *ps, const char *dir, const char *name, char *data, size_t len, bool store) {
   tb_grow(&ps->v, &ps->cap, ps->n + 1, sizeof *ps->v);
   part *p = &ps->v[ps->n++];
-  snprintf(p->name, sizeof p->name, "%s%s", dir, name);
+  (void)snprintf(p->name, sizeof p->name, "%s%s", dir, name);
   p->data = data;
   p->len = len;
   p->store = store;

@@ -96,7 +96,7 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
     if (!has_text(m->authors[i]))
       continue;
     char id[32];
-    snprintf(id, sizeof id, "creator-%zu", ++n);
+    (void)snprintf(id, sizeof id, "creator-%zu", ++n);
     element(out, "dc:creator", id, m->authors[i]);
     tb_buf_printf(out, "<meta refines=\"#%s\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n", id);
   }
@@ -182,12 +182,12 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     char name[TB_EPUB_NAME_MAX], id[32];
     tb_epub_chapter_name(ci, name);
-    snprintf(id, sizeof id, "chapter-%03zu", ci + 1);
+    (void)snprintf(id, sizeof id, "chapter-%03zu", ci + 1);
     item(out, id, name, "application/xhtml+xml", NULL);
   }
   for (size_t i = 0; i < b->nimages; i++) {
     char id[32];
-    snprintf(id, sizeof id, "%s", b->images[i].name);
+    (void)snprintf(id, sizeof id, "%s", b->images[i].name);
     char *dot = strrchr(id, '.');
     if (dot)
       *dot = 0;

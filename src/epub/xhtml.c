@@ -375,10 +375,10 @@ static void put_footnote_ref(render *r, const tb_node *n) {
   int nth = ++b->fn_refs[k - 1];
   char id[48];
   if (nth == 1) {
-    snprintf(id, sizeof id, "fn-ref-%d", k);
+    (void)snprintf(id, sizeof id, "fn-ref-%d", k);
     b->fn_ref_chapter[k - 1] = (int)r->ci;
   } else {
-    snprintf(id, sizeof id, "fn-ref-%d-%d", k, nth);
+    (void)snprintf(id, sizeof id, "fn-ref-%d-%d", k, nth);
   }
   if (r->in_link) {
     tb_buf_printf(o, "<sup id=\"%s\">%d</sup>", id, k); /* no <a> inside <a> */
@@ -893,12 +893,8 @@ void tb_epub_xhtml_chapter(tb_epub_book *b, size_t ci, tb_buf *out) {
 /* "5 Mac 2024" from 2024-03-05 (month names in lang); other forms are shown as given. */
 static void put_date(tb_buf *o, const char *lang, const char *date) {
   int y, m, d;
-  char tail;
-  if (sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+  if (tb_date_parse(date, &y, &m, &d)) {
     tb_buf_printf(o, "%d ", d);
-    tb_epub_escape_str(o, tb_i18n_month(lang, m));
-    tb_buf_printf(o, " %d", y);
-  } else if (sscanf(date, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12) {
     tb_epub_escape_str(o, tb_i18n_month(lang, m));
     tb_buf_printf(o, " %d", y);
   } else {

@@ -81,7 +81,7 @@ static void place_in_block(const fm_ctx *c, size_t limit, bool in_chars, int *li
 
 static int vfail(fm_ctx *c, tb_error_code code, int line, int col, const char *fmt, va_list ap) {
   char msg[sizeof c->err->msg];
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap);
   return tb_error_set(c->err, code, c->path, line, col, "%s", msg);
 }
 
@@ -111,7 +111,7 @@ static const char *printable(const char *s, size_t n, char buf[SNIPPET + 4]) {
   }
   for (size_t i = 0; i < n; i++) {
     unsigned char b = (unsigned char)s[i];
-    buf[o++] = (b < 0x20 || b == 0x7F) ? '?' : (char)b;
+    buf[o++] = (char)((b < 0x20 || b == 0x7F) ? '?' : b);
   }
   if (cut) {
     memcpy(buf + o, "...", 3);
@@ -314,19 +314,8 @@ static bool lang_ok(const char *s) {
 
 /* YYYY-MM-DD naming a day of the Gregorian calendar (year 0001..9999). */
 static bool date_ok(const char *s) {
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return false;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !is_digit(s[i]))
-      return false;
-  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-  int m = (s[5] - '0') * 10 + (s[6] - '0');
-  int d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (y < 1 || m < 1 || m > 12 || d < 1)
-    return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= mdays[m - 1] + (m == 2 && leap);
+  int y, m, d;
+  return tb_date_parse(s, &y, &m, &d);
 }
 
 /* ---- Values ----------------------------------------------------------------------------- */

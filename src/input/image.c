@@ -210,8 +210,9 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
     tb_warn(source, img->line, img->col, "image '%.200s' is an absolute path; only files in the source's folder are used", url);
     return;
   }
-  snprintf(joined, sizeof joined, "%s/%s", dir, rel);
-  if (!realpath(dir, realdir) || !realpath(joined, real)) {
+  int jn = snprintf(joined, sizeof joined, "%s/%s", dir, rel);
+  /* (a cut path could name another file) */
+  if (jn < 0 || (size_t)jn >= sizeof joined || !realpath(dir, realdir) || !realpath(joined, real)) {
     tb_warn(source, img->line, img->col, "image '%.200s' not found; its alt text is shown", url);
     return;
   }
@@ -234,7 +235,7 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   unsigned char *data = tb_xmalloc((size_t)st.st_size + 1);
   size_t n = f ? fread(data, 1, (size_t)st.st_size, f) : 0;
   if (f)
-    fclose(f);
+    (void)fclose(f);
   int w = 0, h = 0;
   int kind = tb_image_sniff(data, n, &w, &h);
   if (kind && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {

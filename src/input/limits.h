@@ -4,7 +4,7 @@
 #define TB_LIMITS_H
 
 /* A source file's size. Larger files are refused before parsing. */
-#define TB_MAX_SOURCE_BYTES (32u * 1024u * 1024u)
+#define TB_MAX_SOURCE_BYTES 33554432u /* 32 MiB */
 /* Sources on one command line (chapters of one book). */
 #define TB_MAX_SOURCES 5000
 /* Nesting of containers (block quotes, lists, items, emphasis, links ...) in one chapter. Keeps
@@ -15,9 +15,9 @@
 /* Columns of a table. */
 #define TB_MAX_TABLE_COLUMNS 64
 /* An image's pixel count (width * height). */
-#define TB_MAX_IMAGE_PIXELS (40u * 1000u * 1000u)
+#define TB_MAX_IMAGE_PIXELS 40000000u
 /* An image file's size. */
-#define TB_MAX_IMAGE_BYTES (32u * 1024u * 1024u)
+#define TB_MAX_IMAGE_BYTES 33554432u /* 32 MiB */
 /* Pathological inline patterns that cmark-gfm 0.29.0.gfm.6 parses in quadratic time: the count
  * of '![' / '[' openers in one source. */
 #define TB_MAX_BRACKETS 20000

@@ -37,7 +37,7 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
     return NULL;
   }
   if ((unsigned long long)st.st_size > TB_MAX_SOURCE_BYTES) {
-    fclose(f);
+    (void)fclose(f);
     tb_error_set(err, TB_ERR_LIMIT, path, 0, 0, "source is %lld bytes; the limit is %u bytes",
                  (long long)st.st_size, TB_MAX_SOURCE_BYTES);
     return NULL;
@@ -53,7 +53,7 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
       break;
   }
   int bad = ferror(f);
-  fclose(f);
+  (void)fclose(f);
   if (bad) {
     free(data);
     tb_error_set(err, TB_ERR_IO, path, 0, 0, "read error");
@@ -172,7 +172,7 @@ static int set_epoch(tb_doc *doc, tb_error *err) {
     return 0;
   }
   int y, m, d;
-  if (doc->meta.date && sscanf(doc->meta.date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+  if (doc->meta.date && tb_date_parse(doc->meta.date, &y, &m, &d))
     doc->epoch = days_from_civil(y, m, d) * 86400;
   return 0;
 }
@@ -195,7 +195,7 @@ static void set_uuid(tb_doc *doc, const tb_buf *digests) {
   char s[37], urn[64];
   uuid_generate_sha1(u, tb_ns, digests->data ? digests->data : "", digests->len);
   uuid_unparse_lower(u, s);
-  snprintf(urn, sizeof urn, "urn:uuid:%s", s);
+  (void)snprintf(urn, sizeof urn, "urn:uuid:%s", s);
   doc->uuid = tb_doc_strdup(doc, urn);
 }
 

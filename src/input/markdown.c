@@ -119,7 +119,7 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
     o->as.table.align = tb_arena_alloc(&doc->arena, (size_t)ncols + 1);
     uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
     for (int i = 0; i < ncols; i++)
-      o->as.table.align[i] = al ? (char)al[i] : 0;
+      o->as.table.align[i] = (char)(al ? al[i] : 0);
     break;
   }
   case TB_NODE_TABLE_ROW:
@@ -133,14 +133,14 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
     break;
   case TB_NODE_FOOTNOTE_REF: {
     lit = cmark_node_get_literal(n);
-    int k = lit ? atoi(lit) : 0;
+    long k = lit ? strtol(lit, NULL, 10) : 0; /* cmark's own number for the note */
     if (k < 1 || k > c->nfootnotes) {
       /* A reference cmark did not resolve: keep its text. */
       o->type = TB_NODE_TEXT;
       o->literal = tb_doc_strdup(doc, "");
       return o;
     }
-    o->as.footnote.number = c->footnote_base + k;
+    o->as.footnote.number = c->footnote_base + (int)k;
     o->as.footnote.def = doc->footnotes[o->as.footnote.number - 1];
     break;
   }
@@ -273,6 +273,7 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
     tb_node *def = tb_node_new(doc, TB_NODE_FOOTNOTE_DEF);
     def->line = line_of(&ctx, n);
     def->col = col_of(n);
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
     tb_grow(&doc->footnotes, &doc->footnotes_cap, doc->nfootnotes + 1, sizeof *doc->footnotes);
     doc->footnotes[doc->nfootnotes++] = def;
     def->as.footnote.number = (int)doc->nfootnotes;

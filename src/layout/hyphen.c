@@ -132,7 +132,7 @@ struct tb_hyphen {
   const char *const *const *excs;
 };
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static char ascii_lower(char c) { return (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c); }
 
 /* Case-insensitive ASCII comparison of s[0..n) with the NUL-terminated t. */
 static int ascii_ieq(const char *s, size_t n, const char *t) {
@@ -172,18 +172,9 @@ static const lang_entry *find_lang(const char *tag) {
  * hash, unless builtin_ok is false: parsing 12,000 patterns was 13% of a 50-chapter EPUB. */
 static HyphenDict *load_dict(const char *dir, const char *sub, const char *file, bool builtin_ok,
                              bool *builtin) {
-  size_t dl = strlen(dir), sl = strlen(sub), fl = strlen(file);
-  char *path = tb_xmalloc(dl + sl + fl + 3);
-  char *p = path;
-  memcpy(p, dir, dl);
-  p += dl;
-  *p++ = '/';
-  if (sl) {
-    memcpy(p, sub, sl);
-    p += sl;
-    *p++ = '/';
-  }
-  memcpy(p, file, fl + 1);
+  tb_buf pb = {0};
+  tb_buf_printf(&pb, "%s/%s%s%s", dir, sub, *sub ? "/" : "", file);
+  const char *path = pb.data;
   *builtin = false;
   HyphenDict *dict = NULL;
   FILE *f = builtin_ok ? fopen(path, "rb") : NULL;
@@ -201,11 +192,11 @@ static HyphenDict *load_dict(const char *dir, const char *sub, const char *file,
       }
       free(bytes);
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to lose */
   }
   if (!dict)
     dict = hnj_hyphen_load(path);
-  free(path);
+  tb_buf_free(&pb);
   return dict;
 }
 
@@ -538,7 +529,7 @@ static void fix_malay_id(const uint32_t *lc, size_t n, unsigned char *brk, rules
 }
 
 size_t tb_hyphen_points(tb_hyphen *h, const char *word, size_t len, size_t *pos, size_t max) {
-  if (!h || !word || !pos || max == 0 || len == 0 || len > MAX_LETTERS * 4)
+  if (!h || !word || !pos || max == 0 || len == 0 || len > (size_t)MAX_LETTERS * 4)
     return 0;
 
   /* Decode and check: letters only, no capital after the first, at most MAX_LETTERS.

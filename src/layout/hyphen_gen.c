@@ -107,6 +107,7 @@ static int emit_dict(const HyphenDict *d, int *next_id) {
 }
 
 static unsigned char *read_all(const char *path, size_t *n) {
+  *n = 0;
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -117,10 +118,8 @@ static unsigned char *read_all(const char *path, size_t *n) {
     len += k;
     if (len == cap) {
       unsigned char *nb = realloc(b, cap *= 2);
-      if (!nb) {
+      if (!nb)
         free(b);
-        b = NULL;
-      }
       b = nb;
     }
   }
@@ -128,7 +127,7 @@ static unsigned char *read_all(const char *path, size_t *n) {
     free(b);
     b = NULL;
   }
-  fclose(f);
+  (void)fclose(f); /* read only */
   *n = len;
   return b;
 }
@@ -167,6 +166,11 @@ int main(int argc, char **argv) {
     for (int a = 2; a < argc; a++) {
       size_t n;
       unsigned char *bytes = read_all(argv[a], &n);
+      if (!bytes) { /* it was read a moment ago */
+        fprintf(stderr, "hyphen_gen: %s: cannot read it again\n", argv[a]);
+        failed = 1;
+        break;
+      }
       const char *base = strrchr(argv[a], '/');
       base = base ? base + 1 : argv[a];
       fputs("  {", out);
@@ -178,9 +182,10 @@ int main(int argc, char **argv) {
     fprintf(out, "};\nconst size_t tb_hyphen_ntables = %d;\n", argc - 2);
   }
   free(roots);
+  failed |= ferror(out) != 0; /* every write above goes through out's buffer */
   if (fclose(out) != 0 || failed) {
     fprintf(stderr, "hyphen_gen: %s: not written\n", argv[1]);
-    remove(argv[1]);
+    (void)remove(argv[1]); /* a half-written file must not look like a result */
     return 1;
   }
   return 0;

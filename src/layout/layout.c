@@ -457,7 +457,7 @@ static void split_overlong(L *l, float max_w) {
     }
     pbox *b = &boxes[i];
     size_t p = 0;
-    while (p < b->len) {
+    do { /* every box holds at least one character: at least one piece */
       size_t q = p;
       float w = 0;
       while (q < b->len) {
@@ -477,7 +477,7 @@ static void split_overlong(L *l, float max_w) {
       if (q < b->len)
         push_item(l, TB_LB_PENALTY, 0, 0, 0, 200, false, NULL);
       p = q;
-    }
+    } while (p < b->len);
   }
   free(items);
   free(boxes);
@@ -521,9 +521,9 @@ static void push_fragment(L *l, const char *s, size_t n, const style *st, const 
 
 static void push_forced_break(L *l) {
   /* +inf penalty, fil glue, -inf penalty: the line ends here, ragged (no break at the glue) */
-  push_item(l, TB_LB_PENALTY, 0, 0, 0, TB_LB_INFINITY, false, NULL);
+  push_item(l, TB_LB_PENALTY, 0, 0, 0, (float)TB_LB_INFINITY, false, NULL);
   push_item(l, TB_LB_GLUE, 0, (float)TB_LB_FIL_STRETCH, 0, 0, false, NULL);
-  push_item(l, TB_LB_PENALTY, 0, 0, 0, -TB_LB_INFINITY, false, NULL);
+  push_item(l, TB_LB_PENALTY, 0, 0, 0, (float)-TB_LB_INFINITY, false, NULL);
 }
 
 static style base_style(float size) {
@@ -580,6 +580,7 @@ static void collect_inlines(L *l, const tb_node *block, style base) {
       /* An image inside a paragraph's text is set after the paragraph, as a block with its
        * alt text as the caption; one we cannot use shows its alt text in place, in italics. */
       if (d > 0 && n->image.path && block->type == TB_NODE_PARAGRAPH) {
+        // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
         tb_grow(&l->pending_images, &l->pending_images_cap, l->npending_images + 1, sizeof *l->pending_images);
         l->pending_images[l->npending_images++] = n;
         tb_iter_skip_children(&it);
@@ -888,13 +889,13 @@ static void set_paragraph(L *l, const para_fmt *pf) {
         if (!have) {
           cur = b->st;
           seg_x = x;
-          seg_w = 0;
           ws = 0;
           ws_set = false;
           have = true;
         }
         tb_buf_put(&txt, b->s, b->len);
-        x += it->width;
+        /* summed in double and rounded to float, as x += width did (width is a double) */
+        x = (float)(x + it->width);
         seg_w = x - seg_x;
       } else if (it->type == TB_LB_GLUE) {
         double gw = it->width + (r >= 0 ? r * it->stretch : r * it->shrink);
@@ -929,7 +930,6 @@ static void set_paragraph(L *l, const para_fmt *pf) {
       if (!have) {
         cur = l->boxes[ln->end].st;
         seg_x = x;
-        seg_w = 0;
         ws = 0;
         have = true;
       }
@@ -1094,10 +1094,9 @@ static const tb_node *only_image(const tb_node *para) {
   for (const tb_node *c = para->first; c; c = c->next) {
     if (c->type == TB_NODE_IMAGE && !img)
       img = c;
-    else if (c->type == TB_NODE_TEXT && strspn(c->literal, " \t") == c->literal_len)
-      continue;
-    else if (c->type == TB_NODE_SOFTBREAK)
-      continue;
+    else if (c->type == TB_NODE_SOFTBREAK ||
+             (c->type == TB_NODE_TEXT && strspn(c->literal, " \t") == c->literal_len))
+      continue; /* blank text and line breaks around the image do not count */
     else
       return NULL;
   }
@@ -1310,7 +1309,7 @@ static void layout_list(L *l, const tb_node *list) {
   for (const tb_node *it = list->first; it; it = it->next)
     count++;
   char widest[32];
-  snprintf(widest, sizeof widest, "%d.", num + count);
+  (void)snprintf(widest, sizeof widest, "%d.", num + count);
   float mw = list->as.list.ordered ? text_width(l, TB_FACE_REGULAR, BODY_SIZE, widest, strlen(widest)) : 6.0f;
   float indent = mw + 8.0f > LIST_INDENT ? mw + 8.0f : LIST_INDENT;
   if (indent > l->width / 3)
@@ -1607,7 +1606,7 @@ static void paginate_body(L *l) {
     tb_page_info *info = &l->lo->info[pi];
     body_no++;
     char label[32];
-    snprintf(label, sizeof label, "%d", body_no);
+    (void)snprintf(label, sizeof label, "%d", body_no);
     info->label = lo_strndup(l, label, strlen(label));
     info->body = true;
     info->chapter = vl->v[start].chapter;
@@ -1670,7 +1669,7 @@ static void paginate_body(L *l) {
         /* room past the text: the ellipsis (3 bytes + NUL) may be written after the last space
          * of a title cut at 255 bytes (found by the fuzz replay under ASan) */
         char buf[256 + 8];
-        snprintf(buf, 256, "%s", head);
+        (void)snprintf(buf, 256, "%s", head);
         while (text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) > l->text_w && strlen(buf) > 4) {
           char *sp = strrchr(buf, ' ');
           if (!sp || sp == buf)
@@ -1798,9 +1797,9 @@ static void title_page(L *l, tb_page *p) {
   l->width = save_width;
   /* the date at the foot, in the document's language: "26 November 2026" */
   int yy, mm, dd;
-  if (m->date && sscanf(m->date, "%d-%d-%d", &yy, &mm, &dd) == 3) {
+  if (m->date && tb_date_parse(m->date, &yy, &mm, &dd)) {
     char buf[64];
-    snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
+    (void)snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
     add_centered(p, l, TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
   }
 }
@@ -1866,7 +1865,9 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     /* leaders on a fixed grid so the dots line up from entry to entry */
     float x0 = (floorf((right + 6.0f) / dotw) + 1) * dotw, x1 = l->text_w - numw + 4.0f;
     tb_buf dots = {0};
-    for (float x = x0; x + dotw <= x1; x += dotw)
+    /* x is the pen position, not a count: dots go on while the next one fits. The float steps
+     * are the layout itself; a count worked out another way could differ by one at the edge. */
+    for (float x = x0; x + dotw <= x1; x += dotw) // NOLINT(cert-flp30-c): a position, see above
       tb_buf_puts(&dots, ". ");
     tb_draw *d;
     if (dots.len) {
@@ -1910,8 +1911,9 @@ static void roman(int n, char *buf, size_t cap) {
   size_t len = 0;
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     while (n >= t[i].v && len + 3 < cap) {
-      strcat(buf, t[i].s);
-      len += strlen(t[i].s);
+      size_t sl = strlen(t[i].s); /* 1 or 2: len + 3 < cap leaves room for it and the NUL */
+      memcpy(buf + len, t[i].s, sl + 1);
+      len += sl;
       n -= t[i].v;
     }
 }

@@ -30,7 +30,7 @@ static const unsigned char *table(const unsigned char *d, size_t len, const char
   if (12 + (size_t)n * 16 > len)
     return NULL;
   for (unsigned i = 0; i < n; i++) {
-    const unsigned char *r = d + 12 + i * 16;
+    const unsigned char *r = d + 12 + (size_t)i * 16;
     if (memcmp(r, tag, 4) == 0) {
       uint32_t off = u32(r + 8), l = u32(r + 12);
       if (off > len || l > len - off)
@@ -51,15 +51,15 @@ static void cmap4(tb_font *f, const unsigned char *s, size_t len) {
   const unsigned char *ends = s + 14, *starts = ends + segx2 + 2, *deltas = starts + segx2,
                       *ranges = deltas + segx2;
   for (unsigned i = 0; i < segx2 / 2; i++) {
-    unsigned end = u16(ends + 2 * i), start = u16(starts + 2 * i);
-    int delta = s16(deltas + 2 * i);
-    unsigned ro = u16(ranges + 2 * i);
+    unsigned end = u16(ends + 2 * (size_t)i), start = u16(starts + 2 * (size_t)i);
+    int delta = s16(deltas + 2 * (size_t)i);
+    unsigned ro = u16(ranges + 2 * (size_t)i);
     for (unsigned c = start; c <= end && c < 0xFFFF; c++) {
       unsigned g;
       if (ro == 0)
         g = (c + (unsigned)delta) & 0xFFFF;
       else {
-        size_t at = (size_t)(ranges + 2 * i - s) + ro + 2 * (c - start);
+        size_t at = (size_t)(ranges + 2 * (size_t)i - s) + ro + 2 * (size_t)(c - start);
         if (at + 2 > len)
           continue;
         g = u16(s + at);
@@ -79,7 +79,7 @@ static void cmap12(tb_font *f, const unsigned char *s, size_t len) {
   if (n > (len - 16) / 12)
     return;
   for (uint32_t i = 0; i < n; i++) {
-    const unsigned char *g = s + 16 + i * 12;
+    const unsigned char *g = s + 16 + (size_t)i * 12;
     uint32_t a = u32(g), b = u32(g + 4), gid = u32(g + 8);
     for (uint32_t c = a; c <= b && c < 0xFFFF; c++)
       if (!f->bmp_glyph[c])
@@ -108,7 +108,7 @@ int tb_font_parse(tb_font *f, const unsigned char *d, size_t len) {
   f->descent = s16(hhea + 6) * 1000 / f->upem;
   f->adv1000 = tb_xcalloc((size_t)f->nglyphs + 1, sizeof *f->adv1000);
   for (int g = 0; g < f->nglyphs; g++) {
-    unsigned adv = u16(hmtx + 4 * ((unsigned)g < nh ? (unsigned)g : nh - 1));
+    unsigned adv = u16(hmtx + 4 * (size_t)((unsigned)g < nh ? (unsigned)g : nh - 1));
     f->adv1000[g] = (uint16_t)((uint32_t)adv * 1000 / (uint32_t)f->upem);
   }
   f->bmp_glyph = tb_xcalloc(65536, sizeof *f->bmp_glyph);
@@ -117,7 +117,7 @@ int tb_font_parse(tb_font *f, const unsigned char *d, size_t len) {
   const unsigned char *best4 = NULL, *best12 = NULL;
   size_t best4l = 0, best12l = 0;
   for (unsigned i = 0; i < n && 4 + (size_t)(i + 1) * 8 <= cml; i++) {
-    const unsigned char *r = cmap + 4 + i * 8;
+    const unsigned char *r = cmap + 4 + (size_t)i * 8;
     unsigned pid = u16(r), eid = u16(r + 2);
     uint32_t off = u32(r + 4);
     if (off + 8 > cml)
@@ -167,7 +167,7 @@ int tb_fonts_load(tb_fonts *fs, const char *assets_dir, tb_error *err) {
       size_t n;
       while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         tb_buf_put(&data, chunk, n);
-      fclose(f);
+      (void)fclose(f);
     }
     int rc = f ? tb_font_parse(&fs->face[i], (const unsigned char *)data.data, data.len) : -1;
     tb_buf_free(&data);

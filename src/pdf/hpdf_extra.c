@@ -154,13 +154,13 @@ static HPDF_STATUS write_tounicode(HPDF_Stream s)
     for (idx = 0; idx < n; idx++) {
         if (idx % TU_MAX_PER_BLOCK == 0) {
             unsigned left = n - idx;
-            snprintf(line, sizeof line, "%u beginbfrange\n",
-                     left < TU_MAX_PER_BLOCK ? left : TU_MAX_PER_BLOCK);
+            (void)snprintf(line, sizeof line, "%u beginbfrange\n",
+                           left < TU_MAX_PER_BLOCK ? left : TU_MAX_PER_BLOCK);
             if ((ret = HPDF_Stream_WriteStr(s, line)) != HPDF_OK)
                 return ret;
         }
         tu_range(idx, &lo, &hi);
-        snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n", lo, hi, lo);
+        (void)snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n", lo, hi, lo);
         if ((ret = HPDF_Stream_WriteStr(s, line)) != HPDF_OK)
             return ret;
         if (idx % TU_MAX_PER_BLOCK == TU_MAX_PER_BLOCK - 1 || idx == n - 1) {

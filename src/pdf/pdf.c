@@ -227,6 +227,7 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
 int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
                  const char *path, tb_error *err) {
   pdf_ctx ctx = {err, path, 0};
+  pen_state pen = {0}; /* before any goto done: freed there */
   HPDF_Doc pdf = HPDF_New(on_error, &ctx);
   HPDF_Page *pages = NULL;
   HPDF_Image *images = NULL;
@@ -235,6 +236,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot create a PDF document");
     return -1;
   }
+  pen.used = tb_xcalloc(TB_FACE_COUNT, 8192);
   HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf);
   HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
@@ -256,8 +258,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   if (ctx.first)
     goto done;
 
-  pen_state pen = {0};
-  pen.used = tb_xcalloc(TB_FACE_COUNT, 8192);
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
   pages = tb_xcalloc(lo->npages + 1, sizeof *pages);
   size_t nimg_cap = 0, nimg = 0;
   const tb_node **img_nodes = NULL;
@@ -303,8 +304,10 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
             ctx.first = 1;
             break;
           }
+          // NOLINTBEGIN(bugprone-sizeof-expression): the elements are pointers, so sizeof is a pointer's
           tb_grow(&images, &nimg_cap, nimg + 1, sizeof *images);
           img_nodes = tb_xrealloc(img_nodes, nimg_cap * sizeof *img_nodes);
+          // NOLINTEND(bugprone-sizeof-expression)
           images[nimg] = im;
           img_nodes[nimg++] = d->image;
         }
@@ -385,6 +388,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   rc = 0;
 done:
   free(pen.used);
+  tb_buf_free(&pen.out);
   free(pages);
   free(images);
   HPDF_Free(pdf);

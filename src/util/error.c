@@ -26,10 +26,10 @@ int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, 
   err->code = code;
   err->line = line;
   err->col = col;
-  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  (void)snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  (void)vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
   return -1;
 }

@@ -117,7 +117,7 @@ void tb_buf_printf(tb_buf *b, const char *fmt, ...) {
     return;
   tb_grow(&b->data, &b->cap, b->len + (size_t)n + 1, 1);
   va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  (void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);
   b->len += (size_t)n;
 }
@@ -135,9 +135,7 @@ void tb_buf_free(tb_buf *b) {
 }
 
 char *tb_buf_detach(tb_buf *b, size_t *len) {
-  if (!b->data)
-    tb_buf_put(b, "", 0);
-  char *p = b->data;
+  char *p = b->data ? b->data : tb_xcalloc(1, 1); /* never NULL: an empty buffer gives "" */
   if (len)
     *len = b->len;
   b->data = NULL;
