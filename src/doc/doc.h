@@ -87,6 +87,7 @@ typedef struct tb_meta {
   const char **authors;
   size_t nauthors;
   const char *lang; /* BCP 47, default "ms" */
+  bool lang_given;  /* lang came from the front matter (not the default) */
   const char *date; /* YYYY-MM-DD (tb_date_parse accepts it) or NULL */
   const char *category, *description, *identifier, *rights, *cover;
   const char **keywords;

@@ -436,6 +436,7 @@ static int read_known(fm_ctx *c, fm_key k) {
       return fail_at(c, at, TB_ERR_YAML,
                      "lang: '%s' is not a BCP 47 language tag (like ms, en or en-GB)",
                      printable(s, strlen(s), buf));
+    m->lang_given = true;
     break;
   case KEY_DATE:
     if (s && !date_ok(s))

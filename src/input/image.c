@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -173,9 +174,17 @@ static bool is_remote(const char *url) {
 }
 
 /* Percent-decodes a URL path (Markdown image URLs are percent-encoded by cmark). */
-static void url_decode(const char *s, char *out, size_t cap) {
+/* Percent-decodes the path part of s into out; false when it does not fit (a cut path could
+ * name another file). */
+static bool url_decode(const char *s, char *out, size_t cap) {
   size_t o = 0;
-  for (; *s && o + 1 < cap; s++) {
+  for (; *s; s++) {
+    if (*s == '?' || *s == '#')
+      break;
+    if (o + 1 >= cap) {
+      out[0] = 0;
+      return false;
+    }
     if (*s == '%' && s[1] && s[2]) {
       char hex[3] = {s[1], s[2], 0};
       char *end;
@@ -186,11 +195,10 @@ static void url_decode(const char *s, char *out, size_t cap) {
         continue;
       }
     }
-    if (*s == '?' || *s == '#')
-      break;
     out[o++] = *s;
   }
   out[o] = 0;
+  return true;
 }
 
 void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char *dir) {
@@ -205,7 +213,11 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   }
   if (!dir)
     return;
-  url_decode(url, rel, sizeof rel);
+  if (!url_decode(url, rel, sizeof rel)) {
+    tb_warn(source, img->line, img->col, "image '%.200s...' has a path longer than %d bytes; refused", url,
+            PATH_MAX - 1);
+    return;
+  }
   if (rel[0] == '/') {
     tb_warn(source, img->line, img->col, "image '%.200s' is an absolute path; only files in the source's folder are used", url);
     return;

@@ -238,7 +238,8 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
       .body = s + body_off,
       .len = len - body_off,
       .line_offset = body_line - 1,
-      .lang = meta->lang ? meta->lang : doc->meta.lang,
+      /* a later file of a book without its own lang is in the book's language, not "ms" */
+      .lang = first || meta->lang_given ? meta->lang : doc->meta.lang,
       .title = meta->title,
       .split = split,
   };
@@ -267,6 +268,12 @@ static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {
   if (!tb_error_is_set(err) && set_epoch(doc, err) == 0) {
     set_uuid(doc, all);
     resolve_links(doc);
+    bool text = false;
+    for (size_t c = 0; c < doc->nchapters && !text; c++)
+      text = doc->chapters[c].root->first != NULL;
+    if (!text)
+      tb_warn(doc->nchapters ? doc->chapters[0].source : NULL, 0, 0,
+              "no text after the front matter: the book is its title page and one empty page");
   }
   tb_buf_free(all);
   if (tb_error_is_set(err)) {

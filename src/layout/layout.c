@@ -2026,8 +2026,13 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     if (doc->chapters[c].heading >= 0)
       chapter_heading[doc->chapters[c].heading] = 1;
   size_t d_mark = l.ndraws, l_mark = l.nlinks;
-  vlist cl;
-  contents_list(&l, &cl, chapter_heading);
+  vlist cl = {0};
+  /* no page of contents without an entry (an article with no heading to level 3) */
+  bool listed = false;
+  for (size_t h = 0; h < doc->nheadings && !listed; h++)
+    listed = doc->headings[h].level <= 3 && lo->heading_page[h] >= 0;
+  if (listed)
+    contents_list(&l, &cl, chapter_heading);
   for (size_t i = d_mark; i < l.ndraws; i++)
     l.draws[i].x += l.g.inner;
   for (size_t i = l_mark; i < l.nlinks; i++) {

@@ -169,19 +169,22 @@ static void put_milli(tb_buf *b, long long v) {
   tb_buf_put(b, p, (size_t)(e - p));
 }
 
-/* One byte of a literal string: the delimiters and the line ends escaped (a raw CR would be
- * read back as LF). */
-static void put_string_byte(tb_buf *b, unsigned char c) {
+/* One byte of a literal string into p (room for 2): the delimiters and the line ends escaped
+ * (a raw CR would be read back as LF). Returns the end. */
+static char *put_string_byte(char *p, unsigned char c) {
   if (c == '(' || c == ')' || c == '\\') {
-    tb_buf_putc(b, '\\');
-    tb_buf_putc(b, (char)c);
+    *p++ = '\\';
+    *p++ = (char)c;
   } else if (c == '\r') {
-    tb_buf_puts(b, "\\r");
+    *p++ = '\\';
+    *p++ = 'r';
   } else if (c == '\n') {
-    tb_buf_puts(b, "\\n");
+    *p++ = '\\';
+    *p++ = 'n';
   } else {
-    tb_buf_putc(b, (char)c);
+    *p++ = (char)c;
   }
+  return p;
 }
 
 static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d) {
@@ -201,6 +204,10 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
     for (size_t i = 0; i + 1 < d->len && !tj; i++)
       tj = d->text[i] == ' ';
   tb_buf_puts(b, tj ? "[(" : "(");
+  /* the most a character takes: 4 escaped bytes, and after a space ")" + a number (up to 22
+   * characters) + "(" */
+  tb_grow(&b->data, &b->cap, b->len + d->len * 32 + 64, 1);
+  char *o = b->data + b->len;
   unsigned char *used = pen->used + (size_t)d->face * 8192;
   for (size_t i = 0; i < d->len;) {
     size_t k;
@@ -212,14 +219,17 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
       used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
       tb_hpdf_font_use(font, cp);
     }
-    put_string_byte(b, (unsigned char)(cp >> 8));
-    put_string_byte(b, (unsigned char)(cp & 0xFF));
+    o = put_string_byte(o, (unsigned char)(cp >> 8));
+    o = put_string_byte(o, (unsigned char)(cp & 0xFF));
     if (tj && cp == ' ' && i < d->len) {
-      tb_buf_putc(b, ')');
+      *o++ = ')';
+      b->len = (size_t)(o - b->data);
       put_milli(b, adj * 100);
-      tb_buf_putc(b, '(');
+      o = b->data + b->len;
+      *o++ = '(';
     }
   }
+  b->len = (size_t)(o - b->data);
   tb_buf_puts(b, tj ? ")] TJ\n" : ") Tj\n");
   tb_hpdf_page_write(page, b->data, b->len);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,32 @@ static void test_never_outside_the_folder(void **state) {
   tb_doc_free(doc);
 }
 
+/* A path longer than PATH_MAX was cut when decoded: "././.../good.pngXXXX" then named
+ * good.png, another file than the one written. It is refused now. */
+static void test_overlong_path_is_not_cut(void **state) {
+  (void)state;
+  unsigned char buf[4096];
+  tb_doc *doc = tb_doc_new();
+  size_t n = make_png(buf, 20, 10, 0);
+  write_file("good.png", buf, n);
+  static char url[PATH_MAX + 64];
+  size_t o = 0;
+  while (o + 2 + 1 + 8 <= PATH_MAX - 1) {
+    memcpy(url + o, "./", 2);
+    o += 2;
+  }
+  while (o + 8 < PATH_MAX - 1)
+    url[o++] = '/';
+  memcpy(url + o, "good.png", 8); /* ends exactly where a PATH_MAX buffer is full */
+  o += 8;
+  assert_int_equal(o, PATH_MAX - 1);
+  url[o] = 0;
+  assert_true(resolves(doc, url)); /* the longest path that fits is still a path */
+  memcpy(url + o, "-not-this-one", 14);
+  assert_false(resolves(doc, url));
+  tb_doc_free(doc);
+}
+
 static int setup(void **state) {
   (void)state;
   snprintf(dir, sizeof dir, "/tmp/tb-image-XXXXXX");
@@ -138,6 +165,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_png_checked_through),
       cmocka_unit_test(test_jpeg_must_be_complete),
+      cmocka_unit_test(test_overlong_path_is_not_cut),
       cmocka_unit_test(test_never_outside_the_folder),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -247,6 +247,29 @@ static void test_long_title_running_head(void **state) {
   unlay(&r);
 }
 
+/* No contents page without an entry: an article without headings is its title page and its
+ * body; a source of front matter only is its title page and one empty body page (and a
+ * warning). Both used to carry a contents page titled Kandungan with nothing under it. */
+static void test_no_empty_contents_page(void **state) {
+  (void)state;
+  laid r = lay("---\ntitle: T\n---\nJust a paragraph, no heading.\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->nfront, 1);
+  assert_int_equal(r.lo->npages, 2);
+  assert_string_equal(r.lo->info[1].label, "1");
+  unlay(&r);
+  r = lay("---\ntitle: T\n---\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->nfront, 1);
+  assert_int_equal(r.lo->npages, 2);
+  assert_true(r.lo->info[1].body);
+  unlay(&r);
+  r = lay("---\ntitle: T\n---\n#### Only a level-4 heading\n\ntext\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->nfront, 1); /* the contents list levels 1 to 3 */
+  unlay(&r);
+  r = lay("---\ntitle: T\n---\n## A heading\n\ntext\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->nfront, 2);
+  unlay(&r);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -257,6 +280,7 @@ int main(void) {
       cmocka_unit_test(test_heading_never_last_on_page),
       cmocka_unit_test(test_papers_differ),
       cmocka_unit_test(test_long_title_running_head),
+      cmocka_unit_test(test_no_empty_contents_page),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doc/doc.h"
 #include "input/limits.h"
@@ -184,6 +186,40 @@ static void test_identifier_stable_and_given(void **state) {
   tb_doc_free(g);
 }
 
+static char *write_tmp(char *templ, const char *text) {
+  int fd = mkstemps(templ, 3);
+  assert_true(fd >= 0);
+  size_t n = strlen(text);
+  assert_int_equal(write(fd, text, n), (ssize_t)n);
+  close(fd);
+  return templ;
+}
+
+/* A later file of a book without a lang of its own is in the book's language (the first
+ * file's), not in the front matter's default "ms"; a file with its own lang keeps it. */
+static void test_book_lang_inherited(void **state) {
+  (void)state;
+  char a[] = "/tmp/terbit-lang-aXXXXXX.md", b[] = "/tmp/terbit-lang-bXXXXXX.md",
+       c[] = "/tmp/terbit-lang-cXXXXXX.md";
+  write_tmp(a, "---\ntitle: Book\nlang: en\n---\nOne.\n");
+  write_tmp(b, "---\ntitle: Two\n---\nTwo.\n");
+  write_tmp(c, "---\ntitle: Tiga\nlang: id\n---\nTiga.\n");
+  const char *paths[] = {a, b, c};
+  tb_error err;
+  tb_error_clear(&err);
+  tb_doc *d = tb_load_files(paths, 3, &err);
+  assert_non_null(d);
+  assert_int_equal(d->nchapters, 3);
+  assert_string_equal(d->meta.lang, "en");
+  assert_string_equal(d->chapters[0].lang, "en");
+  assert_string_equal(d->chapters[1].lang, "en");
+  assert_string_equal(d->chapters[2].lang, "id");
+  tb_doc_free(d);
+  unlink(a);
+  unlink(b);
+  unlink(c);
+}
+
 /* The fuzzer's find: `cover: /dev/zero` made the EPUB writer read without end. The cover now
  * follows the image rules (inside the source's folder, a regular PNG/JPEG file). */
 static void test_cover_is_resolved_like_an_image(void **state) {
@@ -240,6 +276,7 @@ int main(void) {
       cmocka_unit_test(test_identifier_stable_and_given),
       cmocka_unit_test(test_cover_is_resolved_like_an_image),
       cmocka_unit_test(test_many_duplicate_headings),
+      cmocka_unit_test(test_book_lang_inherited),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
