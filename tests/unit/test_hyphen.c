@@ -438,7 +438,7 @@ static void test_builtin_equals_parsed(void **state) {
     tb_hyphen_free(b);
     tb_hyphen_free(p);
   }
-  /* a dictionary that differs from the shipped one by one pattern is parsed from its file */
+  /* a dictionary that differs from the shipped one by one line is parsed from its file */
   char dir[] = "/tmp/terbit-hyph-XXXXXX";
   assert_non_null(mkdtemp(dir));
   char src[512], dst[512];
@@ -451,7 +451,7 @@ static void test_builtin_equals_parsed(void **state) {
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, in)) > 0)
     assert_int_equal(fwrite(buf, 1, n, out), n);
-  fputs("1zz1\n", out);
+  fputs("% a local change\n", out); /* a comment: libhyphen leaks a duplicate pattern */
   fclose(in);
   assert_int_equal(fclose(out), 0);
   tb_hyphen *c = tb_hyphen_new("ms", dir);
