@@ -119,7 +119,7 @@ if [ "$rc" = 3 ] && one_error "$d/err" && [ ! -e "$d/tiada" ]; then ok "missing 
 else bad "missing parent folder (folder target)" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|')"; fi
 
 # ---- 4. missing or broken assets ---------------------------------------------------------------
-asset_case() { # $1 name, $2 formats, $3 file to break (relative to assets), $4 how: rm|truncate|empty, $5 what the message names
+asset_case() { # $1 name, $2 formats, $3 file to break (relative to assets), $4 how: rm|truncate|empty|fifo, $5 what the message names
   local d="$work/assets-$1" rc
   mkdir -p "$d"
   cp -r "$assets" "$d/assets"
@@ -127,6 +127,7 @@ asset_case() { # $1 name, $2 formats, $3 file to break (relative to assets), $4 
   rm) rm -f "$d/assets/$3" ;;
   truncate) head -c 1000 "$assets/$3" >"$d/assets/$3" ;;
   empty) : >"$d/assets/$3" ;;
+  fifo) rm -f "$d/assets/$3" && mkfifo "$d/assets/$3" ;; # nobody writes: opening it must not wait
   esac
   mkbook "$d/buku.md" "Aset"
   mkdir -p "$d/out"
@@ -148,6 +149,7 @@ asset_case() { # $1 name, $2 formats, $3 file to break (relative to assets), $4 
 asset_case font-removed "--pdf --epub" fonts/CharisSIL-Bold.ttf rm CharisSIL-Bold.ttf
 asset_case font-truncated "--pdf" fonts/CharisSIL-Regular.ttf truncate CharisSIL-Regular.ttf
 asset_case font-empty "--pdf" fonts/DejaVuSansMono.ttf empty DejaVuSansMono.ttf
+asset_case font-fifo "--epub" fonts/CharisSIL-Italic.ttf fifo CharisSIL-Italic.ttf
 asset_case css-removed "--epub" css/terbit.css rm terbit.css
 
 # ---- 5. signals in the middle of an export ------------------------------------------------------
