@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 tb_doc *tb_doc_new(void) {
   tb_doc *doc = tb_xcalloc(1, sizeof *doc);
   doc->meta.lang = "ms";
@@ -129,19 +131,12 @@ int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const c
   return (int)doc->nchapters++;
 }
 
-static size_t id_hash(const char *s) {
-  size_t h = 5381;
-  for (; *s; s++)
-    h = h * 33 ^ (unsigned char)*s;
-  return h;
-}
-
 /* Heading ids are looked up by hash: a book of thousands of same-named headings stays linear
  * (a linear search here made 3,000 headings take seconds; found by fuzzing). */
 int tb_doc_find_heading(const tb_doc *doc, const char *id) {
   if (!doc->id_cap)
     return -1;
-  for (size_t k = id_hash(id) & (doc->id_cap - 1);; k = (k + 1) & (doc->id_cap - 1)) {
+  for (size_t k = tb_hash_str(id) & (doc->id_cap - 1);; k = (k + 1) & (doc->id_cap - 1)) {
     int v = doc->id_slots[k];
     if (v == 0)
       return -1;
@@ -156,7 +151,7 @@ static void id_insert(tb_doc *doc, int index) {
     int *slots = tb_xcalloc(cap, sizeof *slots);
     for (size_t i = 0; i < doc->id_cap; i++)
       if (doc->id_slots[i]) {
-        size_t k = id_hash(doc->headings[doc->id_slots[i] - 1].id) & (cap - 1);
+        size_t k = tb_hash_str(doc->headings[doc->id_slots[i] - 1].id) & (cap - 1);
         while (slots[k])
           k = (k + 1) & (cap - 1);
         slots[k] = doc->id_slots[i];
@@ -165,7 +160,7 @@ static void id_insert(tb_doc *doc, int index) {
     doc->id_slots = slots;
     doc->id_cap = cap;
   }
-  size_t k = id_hash(doc->headings[index].id) & (doc->id_cap - 1);
+  size_t k = tb_hash_str(doc->headings[index].id) & (doc->id_cap - 1);
   while (doc->id_slots[k])
     k = (k + 1) & (doc->id_cap - 1);
   doc->id_slots[k] = index + 1;

@@ -13,6 +13,8 @@
 
 #include <zip.h>
 
+#include "util/hash.h"
+
 #define TB_CHECK(expr)                                                                         \
   do {                                                                                         \
     if ((expr) < 0)                                                                            \
@@ -277,17 +279,10 @@ typedef struct strset {
   size_t cap, n;
 } strset;
 
-static size_t str_hash(const char *s) {
-  size_t h = 5381;
-  for (; *s; s++)
-    h = h * 33 ^ (unsigned char)*s;
-  return h;
-}
-
 static bool set_has(const strset *set, const char *s) {
   if (!set->cap)
     return false;
-  for (size_t k = str_hash(s) & (set->cap - 1); set->slots[k]; k = (k + 1) & (set->cap - 1))
+  for (size_t k = tb_hash_str(s) & (set->cap - 1); set->slots[k]; k = (k + 1) & (set->cap - 1))
     if (!strcmp(set->slots[k], s))
       return true;
   return false;
@@ -305,7 +300,7 @@ static void set_add(strset *set, const char *s) {
         set_add(set, old.slots[i]);
     free(old.slots);
   }
-  size_t k = str_hash(s) & (set->cap - 1);
+  size_t k = tb_hash_str(s) & (set->cap - 1);
   while (set->slots[k])
     k = (k + 1) & (set->cap - 1);
   set->slots[k] = s;

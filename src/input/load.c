@@ -15,6 +15,7 @@
 #include "input/image.h"
 #include "input/limits.h"
 #include "input/markdown.h"
+#include "util/utf8.h"
 
 /* Reads a whole regular file (at most TB_MAX_SOURCE_BYTES). */
 static char *read_file(const char *path, size_t *len, tb_error *err) {
@@ -70,30 +71,6 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
   return data;
 }
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid). Rejects overlongs and surrogates. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80)
-    return 1;
-  size_t len;
-  unsigned min;
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
-  else return 0;
-  if (n < len)
-    return 0;
-  unsigned cp = c & (0x3F >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    cp = cp << 6 | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
 /* Checks the bytes: no NUL, valid UTF-8, and counts bracket openers (limits.h). Line and column
  * (in characters, 1-based) of the first problem go into err. */
 static int validate(const char *path, const char *s, size_t len, tb_error *err) {
@@ -106,7 +83,7 @@ static int validate(const char *path, const char *s, size_t len, tb_error *err) 
     unsigned char c = (unsigned char)s[i];
     if (c == 0)
       return tb_error_set(err, TB_ERR_UTF8, path, line, col, "NUL byte in source (binary file?)");
-    size_t k = utf8_seq((const unsigned char *)s + i, len - i);
+    size_t k = tb_utf8_strict((const unsigned char *)s + i, len - i, NULL);
     if (!k)
       return tb_error_set(err, TB_ERR_UTF8, path, line, col, "invalid UTF-8 (byte 0x%02X)", c);
     if (c == '[' && ++brackets > TB_MAX_BRACKETS)

@@ -10,6 +10,7 @@
 
 #include "layout/hyphen_tables.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #ifndef __HYPHEN_H__
 #error "<hyphen.h> resolved to terbit's own header: keep src/layout off the include path"
@@ -186,7 +187,7 @@ static HyphenDict *load_dict(const char *dir, const char *sub, const char *file,
       unsigned char *bytes = tb_xmalloc(t->size + 1);
       /* one byte more than expected: a longer file must not match */
       size_t n = fread(bytes, 1, t->size + 1, f);
-      if (n == t->size && tb_hyphen_fnv1a(bytes, n) == t->fnv1a) {
+      if (n == t->size && tb_fnv1a(bytes, n, TB_FNV1A_SEED) == t->fnv1a) {
         dict = t->dict;
         *builtin = true;
       }
@@ -238,38 +239,6 @@ void tb_hyphen_free(tb_hyphen *h) {
   if (!h->builtin)
     hnj_hyphen_free(h->dict);
   free(h);
-}
-
-/* Decodes one UTF-8 sequence of s[0..n) (n >= 1) strictly: no overlongs, surrogates or
- * values above U+10FFFF. Returns its length, 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
-  unsigned char c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t v, min;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, v = c & 0x1Fu, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, v = c & 0x0Fu, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, v = c & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3Fu);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return len;
 }
 
 static size_t utf8_encode(uint32_t cp, char *out) {
@@ -542,7 +511,7 @@ size_t tb_hyphen_points(tb_hyphen *h, const char *word, size_t len, size_t *pos,
   const unsigned char *s = (const unsigned char *)word;
   for (size_t off = 0; off < len;) {
     uint32_t cp = 0, lc1 = 0;
-    size_t n = utf8_decode(s + off, len - off, &cp);
+    size_t n = tb_utf8_strict(s + off, len - off, &cp);
     if (n == 0 || nletters == MAX_LETTERS)
       return 0;
     int cls = letter_class(cp, &lc1);

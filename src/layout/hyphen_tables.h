@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hash.h"
+
 struct _HyphenDict;
 
 /** One dictionary file as libhyphen loads it, identified by its name, size and hash: the
@@ -12,19 +14,11 @@ struct _HyphenDict;
 typedef struct tb_hyphen_table {
   const char *file; /* "hyph_id_ID.dic" */
   size_t size;
-  uint64_t fnv1a;
+  uint64_t fnv1a; /* tb_fnv1a of the file's bytes from TB_FNV1A_SEED */
   struct _HyphenDict *dict; /* libhyphen's automaton, never freed */
 } tb_hyphen_table;
 
 extern const tb_hyphen_table tb_hyphen_tables[];
 extern const size_t tb_hyphen_ntables;
-
-/** FNV-1a, 64 bits, of n bytes. */
-static inline uint64_t tb_hyphen_fnv1a(const unsigned char *p, size_t n) {
-  uint64_t h = 14695981039346656037ull;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 1099511628211ull;
-  return h;
-}
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "layout/linebreak.h"
+#include "util/hash.h"
 #include "util/i18n.h"
 #include "util/url.h"
 
@@ -217,11 +218,9 @@ static tb_hyphen *hyphenator(L *l, const char *lang) {
   return l->hyph[l->nhyph++].h;
 }
 
+/* A word's slot: its bytes and its hyphenator (one cache serves every language). */
 static uint64_t hash_word(const char *s, size_t n, const void *h) {
-  uint64_t x = 1469598103934665603ull ^ (uint64_t)(uintptr_t)h;
-  for (size_t i = 0; i < n; i++)
-    x = (x ^ (unsigned char)s[i]) * 1099511628211ull;
-  return x;
+  return tb_fnv1a(s, n, TB_FNV1A_SEED ^ (uint64_t)(uintptr_t)h);
 }
 
 /* tb_hyphen_points through the cache. */
@@ -1502,7 +1501,6 @@ static void place_box(L *l, tb_page *p, const vbox *b, float top, const tb_draw 
     k.y1 = y0 < y1 ? y1 : y0;
     page_link(l, p, &k);
   }
-  (void)l;
 }
 
 static bool can_break_before(const vlist *vl, size_t j) {
@@ -1806,6 +1804,11 @@ static void title_page(L *l, tb_page *p) {
 
 /* The contents: every heading to level 3, indented by level, dot leaders, the body page label
  * right-aligned, each entry a link to the heading's exact spot. */
+/* The contents list heading h: to level 3, and only a heading that was laid out. */
+static bool in_contents(const L *l, size_t h) {
+  return l->doc->headings[h].level <= 3 && l->lo->heading_page[h] >= 0;
+}
+
 static void contents_list(L *l, vlist *out, const int *chapter_heading) {
   vlist saved = l->vl;
   l->vl = (vlist){0};
@@ -1830,7 +1833,7 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
   float numw = text_width(l, TB_FACE_REGULAR, BODY_SIZE, "0000", 4);
   for (size_t h = 0; h < l->doc->nheadings; h++) {
     const tb_heading *hd = &l->doc->headings[h];
-    if (hd->level > 3 || l->lo->heading_page[h] < 0)
+    if (!in_contents(l, h))
       continue;
     bool top = chapter_heading[h];
     int depth = hd->level - minlevel;
@@ -2030,15 +2033,10 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   /* no page of contents without an entry (an article with no heading to level 3) */
   bool listed = false;
   for (size_t h = 0; h < doc->nheadings && !listed; h++)
-    listed = doc->headings[h].level <= 3 && lo->heading_page[h] >= 0;
+    listed = in_contents(&l, h);
   if (listed)
     contents_list(&l, &cl, chapter_heading);
-  for (size_t i = d_mark; i < l.ndraws; i++)
-    l.draws[i].x += l.g.inner;
-  for (size_t i = l_mark; i < l.nlinks; i++) {
-    l.links[i].x0 += l.g.inner;
-    l.links[i].x1 += l.g.inner;
-  }
+  shift_x(&l, d_mark, l_mark, l.g.inner);
   free(chapter_heading);
   tb_page *cpages = NULL;
   size_t ncp = paginate_front(&l, &cl, &cpages);

@@ -138,7 +138,7 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier) {
 typedef struct pen_state {
   long long x, y;      /* the current line start, in 1/1000 pt: each Td moves it exactly */
   unsigned char *used; /* per face, a bit per BMP code point whose glyph is marked used */
-  tb_buf out;
+  tb_buf out;          /* one run's operators, reused from run to run and page to page */
 } pen_state;
 
 /* v / 1000 as a PDF number, without trailing zeros (by hand: snprintf was a tenth of the
@@ -343,7 +343,6 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
       }
       paint_text(&pen, p, font[d->face], d);
     }
-    tb_buf_free(&pen.out);
     HPDF_Page_EndText(p);
     tb_layout_drop_draws(lo, i); /* libharu holds the page now */
   }

@@ -12,10 +12,9 @@ void *tb_xrealloc(void *p, size_t n);
 char *tb_xstrdup(const char *s);
 char *tb_xstrndup(const char *s, size_t n);
 
-/** Grows *arr (of *cap elements of size elem) so it holds at least need elements. */
 void tb_grow_slow(void *arr, size_t *cap, size_t need, size_t elem);
-/* The check inline, the growth out of line: the layout grows its arrays once per item of
- * every paragraph. */
+/** Grows *arr (of *cap elements of size elem) so it holds at least need elements. The check is
+ * inline, the growth out of line: the layout grows its arrays once per item of every paragraph. */
 static inline void tb_grow(void *arr, size_t *cap, size_t need, size_t elem) {
   if (need > *cap)
     tb_grow_slow(arr, cap, need, elem);

@@ -9,26 +9,8 @@
 # Exit status: 0 all passed, 1 a check failed.
 set -u
 
-TERBIT= SOURCE=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --terbit) TERBIT=$2; shift 2 ;;
-    --source) SOURCE=$2; shift 2 ;;
-    *) echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2 ;;
-  esac
-done
-[ -n "$TERBIT" ] && [ -n "$SOURCE" ] || { echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2; }
-TERBIT=$(realpath "$TERBIT")
-SOURCE=$(realpath "$SOURCE")
-STEM=$(basename "$SOURCE"); STEM=${STEM%.*}
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/terbit-e2e-cli-XXXXXX")
-cleanup() { if [ -n "${TERBIT_E2E_KEEP:-}" ]; then echo "info kept $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
-
-FAILED=0 COUNT=0
-ok()   { COUNT=$((COUNT + 1)); echo "ok   $1"; }
-fail() { COUNT=$((COUNT + 1)); FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/e2elib.sh"
+e2e_init cli "$@"
 # t NAME: runs the remaining words as a command in $WORK/run, sets RC, OUT, ERR
 t() {
   local name=$1; shift
@@ -188,5 +170,4 @@ if [ "$(id -u)" -ne 0 ]; then
   chmod 755 "$WORK/run/ro"
 fi
 
-echo "check_cli: $COUNT checks, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+e2e_finish

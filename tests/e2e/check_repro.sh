@@ -9,27 +9,9 @@
 # failed, 77 unzip missing.
 set -u
 
-TERBIT= SOURCE=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --terbit) TERBIT=$2; shift 2 ;;
-    --source) SOURCE=$2; shift 2 ;;
-    *) echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2 ;;
-  esac
-done
-[ -n "$TERBIT" ] && [ -n "$SOURCE" ] || { echo "usage: $0 --terbit BIN --source FILE" >&2; exit 2; }
+. "$(dirname "$0")/e2elib.sh"
+e2e_init repro "$@"
 command -v unzip >/dev/null || { echo "SKIP: unzip not installed"; exit 77; }
-TERBIT=$(realpath "$TERBIT")
-SOURCE=$(realpath "$SOURCE")
-STEM=$(basename "$SOURCE"); STEM=${STEM%.*}
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/terbit-e2e-repro-XXXXXX")
-cleanup() { if [ -n "${TERBIT_E2E_KEEP:-}" ]; then echo "info kept $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
-
-FAILED=0 COUNT=0
-ok()   { COUNT=$((COUNT + 1)); echo "ok   $1"; }
-fail() { COUNT=$((COUNT + 1)); FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
 
 # export NAME [VAR=VALUE ...]: exports SOURCE into $WORK/NAME/ with that environment (and
 # SOURCE_DATE_EPOCH removed unless given)
@@ -94,5 +76,4 @@ if command -v pdfinfo >/dev/null; then
     || fail "PDF CreationDate and ModDate = SOURCE_DATE_EPOCH" "pdfinfo -isodates: '$dates', want 2023-11-14T22:13:20Z"
 fi
 
-echo "check_repro: $COUNT checks, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+e2e_finish

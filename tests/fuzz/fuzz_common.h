@@ -13,36 +13,18 @@
 #include <time.h>
 #endif
 
+#include "util/utf8.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* True when s[0..n) holds no NUL and is valid UTF-8 (no overlongs, no surrogates): what the
  * loader checks before it calls the front-matter parser (frontmatter.h's precondition). */
 static inline int tb_fuzz_utf8_ok(const uint8_t *s, size_t n) {
   for (size_t i = 0; i < n;) {
-    unsigned c = s[i];
-    if (c == 0)
+    size_t k = s[i] ? tb_utf8_strict(s + i, n - i, NULL) : 0;
+    if (k == 0)
       return 0;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len;
-    unsigned min;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (n - i < len)
-      return 0;
-    unsigned cp = c & (0x3Fu >> (len - 1));
-    for (size_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xC0) != 0x80)
-        return 0;
-      cp = cp << 6 | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += len;
+    i += k;
   }
   return 1;
 }
