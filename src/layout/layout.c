@@ -1922,6 +1922,16 @@ static void roman(int n, char *buf, size_t cap) {
 }
 
 /* Pages of the contents list, in order; entries never split, never orphaned. */
+/* Tells opts->on_pages about the body pages made since the last call (the front matter comes
+ * later and is never reported: body pages are still at the front of lo->info). */
+static void report_pages(L *l, size_t chapters_done, size_t *reported) {
+  if (!l->opts->on_pages)
+    return;
+  tb_layout *lo = l->lo;
+  l->opts->on_pages(l->opts->on_pages_ctx, chapters_done, lo->info + *reported, lo->npages - *reported);
+  *reported = lo->npages;
+}
+
 static size_t paginate_front(L *l, vlist *cl, tb_page **out_pages) {
   size_t n = 0, cap = 0;
   tb_page *pages = NULL;
@@ -1998,6 +2008,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   layout_notes(&l);
   shift_x(&l, 0, 0, l.g.inner);
   size_t keep_draws = l.ndraws, keep_links = l.nlinks, keep_refs = l.nfnrefs;
+  size_t reported = 0; /* body pages told to opts->on_pages */
   for (size_t c = 0; c < doc->nchapters; c++) {
     l.chapter = (int)c;
     l.lang = doc->chapters[c].lang ? doc->chapters[c].lang : doc->meta.lang;
@@ -2013,6 +2024,9 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     l.ndraws = keep_draws;
     l.nlinks = keep_links;
     l.nfnrefs = keep_refs;
+    /* Not before the first page: a book whose chapters make none gets one below, in chapter 0. */
+    if (lo->npages > 0)
+      report_pages(&l, c + 1, &reported);
   }
   if (lo->npages == 0) {
     new_page(&l);
@@ -2021,6 +2035,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     lo->info[0].chapter = 0;
     lo->info[0].node = doc->nchapters ? doc->chapters[0].root : NULL;
   }
+  report_pages(&l, doc->nchapters, &reported);
 
   /* 2. the contents, now that every heading's page is known (body labels start at 1, so the
    *    contents' own length changes no number in it) */

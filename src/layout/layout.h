@@ -50,11 +50,20 @@ typedef struct tb_page {
   size_t nlinks, links_cap;
 } tb_page;
 
+/** Told, on the layout's own thread, about body pages as soon as they are final: pages[0..n)
+ * follow the pages reported before (body order: the first is body page 1), and every body page
+ * that begins in a chapter below chapters_done has now been reported. The infos and their labels
+ * stay valid and unchanged until tb_layout_free. Lets the EPUB render a chapter while the next
+ * ones are laid out. */
+typedef void (*tb_layout_pages_fn)(void *ctx, size_t chapters_done, const tb_page_info *pages, size_t n);
+
 typedef struct tb_layout_opts {
   tb_paper paper;
   const char *assets_dir; /* for hyphenation dictionaries */
   bool page_starts_only;  /* keep only tb_page_info (the EPUB's page-list), no drawing: pages
                              then hold no draws or links, and memory stays small */
+  tb_layout_pages_fn on_pages; /* may be NULL */
+  void *on_pages_ctx;
 } tb_layout_opts;
 
 #define TB_SPACE_BINS 4000

@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!doc)
     return 0;
   /* the paper follows the input, so every size gets its share */
-  tb_layout_opts lopts = {(tb_paper)(size % 3), assets_dir, false};
+  tb_layout_opts lopts = {(tb_paper)(size % 3), assets_dir, false, NULL, NULL};
   tb_layout *lo = tb_layout_new(doc, &fonts, &lopts, &err);
   CHECK(lo != NULL); /* layout fails only on missing assets, loaded above */
 

@@ -61,7 +61,7 @@ static laid lay(const char *src, tb_paper paper) {
   laid r = {0};
   r.doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
   assert_non_null(r.doc);
-  tb_layout_opts o = {paper, TB_TEST_ASSETS_DIR, false};
+  tb_layout_opts o = {paper, TB_TEST_ASSETS_DIR, false, NULL, NULL};
   r.lo = tb_layout_new(r.doc, &fonts, &o, &err);
   assert_non_null(r.lo);
   return r;
@@ -270,6 +270,74 @@ static void test_no_empty_contents_page(void **state) {
   unlay(&r);
 }
 
+/* What the layout tells as it goes (the EPUB renders chapters from it while later ones are laid
+ * out): every body page once, in order, each before chapters_done passes its chapter, with the
+ * info the finished layout holds. */
+typedef struct told {
+  tb_page_info pages[256];
+  size_t n, calls;
+  size_t chapters_done;
+  bool order_ok;
+} told;
+
+static void tell(void *ctx, size_t chapters_done, const tb_page_info *pages, size_t n) {
+  told *t = ctx;
+  t->calls++;
+  if (chapters_done < t->chapters_done)
+    t->order_ok = false; /* never goes back */
+  for (size_t i = 0; i < n; i++) {
+    if (pages[i].chapter < (int)t->chapters_done || !pages[i].body || t->n >= 256)
+      t->order_ok = false; /* a page of a chapter already said to be complete */
+    t->pages[t->n++] = pages[i];
+  }
+  for (size_t i = 0; i < t->n; i++) /* every page told begins in a chapter now complete */
+    if (t->pages[i].chapter >= (int)chapters_done)
+      t->order_ok = false;
+  t->chapters_done = chapters_done;
+}
+
+static void check_told(const char *src, size_t want_chapters) {
+  tb_error err;
+  tb_error_clear(&err);
+  tb_doc *doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
+  if (!doc)
+    tb_error_print(&err);
+  assert_non_null(doc);
+  assert_int_equal(doc->nchapters, want_chapters);
+  told t = {.order_ok = true};
+  tb_layout_opts o = {TB_PAPER_A5, TB_TEST_ASSETS_DIR, true, tell, &t};
+  tb_layout *lo = tb_layout_new(doc, &fonts, &o, &err);
+  assert_non_null(lo);
+  assert_true(t.order_ok);
+  assert_int_equal(t.chapters_done, doc->nchapters);
+  assert_int_equal(t.n, lo->npages - lo->nfront);
+  for (size_t i = 0; i < t.n; i++) {
+    const tb_page_info *a = &t.pages[i], *b = &lo->info[lo->nfront + i];
+    assert_ptr_equal(a->node, b->node);
+    assert_int_equal(a->offset, b->offset);
+    assert_int_equal(a->chapter, b->chapter);
+    assert_string_equal(a->label, b->label);
+  }
+  tb_layout_free(lo);
+  tb_doc_free(doc);
+}
+
+static void test_pages_told_as_laid_out(void **state) {
+  (void)state;
+  static char src[60000];
+  snprintf(src, sizeof src, "---\ntitle: Told\n---\n");
+  for (int c = 1; c <= 6; c++) {
+    char h[64];
+    snprintf(h, sizeof h, "# Bab %d\n\n", c);
+    strcat(src, h);
+    for (int i = 0; i < (c % 3) * 40; i++) /* chapters of 0, 1 and 2 pages and more */
+      strcat(src, i % 10 == 9 ? "Ayat penutup perenggan.\n\n" : "Perkataan yang cukup panjang untuk baris. ");
+  }
+  check_told(src, 6);
+  check_told("---\ntitle: T\n---\n", 1);                /* no page of its own: one is made */
+  check_told("---\ntitle: T\n---\n# Satu\n\n# Dua\n\nTeks.\n", 2); /* an empty chapter still opens a page */
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -281,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_papers_differ),
       cmocka_unit_test(test_long_title_running_head),
       cmocka_unit_test(test_no_empty_contents_page),
+      cmocka_unit_test(test_pages_told_as_laid_out),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
