@@ -315,8 +315,14 @@ static int cmd_export(int argc, char **argv) {
   tb_layout *lo = NULL;
   if (doc && tb_fonts_load(&fonts, assets, &err) == 0)
     fonts_ok = true;
+  /* The EPUB is started before the layout: a thread of its own renders and deflates each
+   * chapter as soon as the layout has told where its pages begin (the page-list's markers). */
+  char source[128];
+  (void)snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
+  tb_epub_opts eo = {assets, NULL, 0, source, "terbit " TB_VERSION};
+  tb_epub_job *job = fonts_ok && want_epub ? tb_epub_job_start(doc, &eo, true) : NULL;
   /* the EPUB alone needs only where pages begin, not what is drawn on them */
-  tb_layout_opts lopts = {(tb_paper)paper, assets, !want_pdf};
+  tb_layout_opts lopts = {(tb_paper)paper, assets, !want_pdf, job ? tb_epub_job_pages : NULL, job};
   if (fonts_ok)
     lo = tb_layout_new(doc, &fonts, &lopts, &err);
   if (lo && stats)
@@ -333,30 +339,19 @@ static int cmd_export(int argc, char **argv) {
       drop_temp();
     }
   }
-  if (lo && want_epub && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
-    char source[128];
-    (void)snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
-    tb_epub_opts eo = {assets, lo->info, lo->npages, source, "terbit " TB_VERSION};
-    /* libzip writes a temporary file of its own beside ours and renames it at zip_close: a
-     * signal then would leave it behind. Signals wait until the EPUB is whole; one that came
-     * meanwhile drops the new file (the previous output stays) before it is delivered. */
-    sigset_t stop, old, pending;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGHUP);
-    sigprocmask(SIG_BLOCK, &stop, &old);
-    int rc = tb_epub_write(doc, &eo, tmp_path, &err);
-    sigpending(&pending);
-    if (rc == 0 && !sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM) &&
-        !sigismember(&pending, SIGHUP))
+  if (job && lo && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
+    /* The archive is made in memory and written to our temporary file: a signal meanwhile
+     * finds nothing but that file to remove (the worker thread takes no signal). */
+    int rc = tb_epub_job_finish(job, tmp_path, &err);
+    job = NULL;
+    if (rc == 0)
       commit_temp(epub_path, &err);
     else {
       name_target(&err, epub_path);
       drop_temp();
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
   }
+  tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);

@@ -1,17 +1,18 @@
-// epub.c -- tb_epub_write(): gathers the book (images, cover, footnotes, page markers), runs the
-// producers and hands their buffers to libzip in a fixed order with fixed times.
-#define _POSIX_C_SOURCE 200809L /* gmtime_r, localtime_r, setenv, tzset */
+// epub.c -- tb_epub_write() and its job: gathers the book (images, cover, footnotes, page markers),
+// renders each chapter as soon as the layout has told where its pages begin (on a thread of its
+// own), runs the other producers and hands the entries to zip.c in a fixed order.
+#define _POSIX_C_SOURCE 200809L /* gmtime_r, pthread_sigmask */
 
 #include "epub/epub.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <zip.h>
 
 #include "util/hash.h"
 
@@ -274,10 +275,7 @@ static int cmp_mark(const void *pa, const void *pb) {
 }
 
 /* Page ids: "page-" + the label with anything but [A-Za-z0-9._-] as '-', made unique. */
-typedef struct strset {
-  const char **slots;
-  size_t cap, n;
-} strset;
+typedef tb_epub_strset strset;
 
 static bool set_has(const strset *set, const char *s) {
   if (!set->cap)
@@ -307,35 +305,57 @@ static void set_add(strset *set, const char *s) {
   set->n++;
 }
 
-static void gather_pages(tb_epub_book *b) {
-  strset ids = {0};
-  const tb_epub_opts *o = b->opts;
-  size_t np = o->pages ? o->npages : 0;
-  b->page_ids = tb_xcalloc(np ? np : 1, sizeof *b->page_ids);
-  b->page_labels = tb_xcalloc(np ? np : 1, sizeof *b->page_labels);
-  b->page_chapter = tb_xmalloc((np ? np : 1) * sizeof *b->page_chapter);
-  b->page_seq = tb_xmalloc((np ? np : 1) * sizeof *b->page_seq);
-  b->marks = tb_xmalloc((np ? np : 1) * sizeof *b->marks);
+/* Merges the sorted marks b->marks[0..old) and [old..nmarks) in place: each batch of pages is
+ * sorted on its own, and the whole stays sorted for xhtml.c's binary search. */
+static void merge_marks(tb_epub_book *b, size_t old) {
+  size_t n = b->nmarks - old;
+  if (n == 0)
+    return;
+  qsort(b->marks + old, n, sizeof *b->marks, cmp_mark);
+  if (old == 0 || cmp_mark(&b->marks[old - 1], &b->marks[old]) <= 0)
+    return; /* already in order: the usual case, as nodes are allocated in reading order */
+  tb_epub_mark *fresh = tb_xmalloc(n * sizeof *fresh);
+  memcpy(fresh, b->marks + old, n * sizeof *fresh);
+  size_t i = old, j = n, k = old + n;
+  while (j > 0) { /* from the back: the larger of the two tails goes last */
+    if (i > 0 && cmp_mark(&b->marks[i - 1], &fresh[j - 1]) > 0)
+      b->marks[--k] = b->marks[--i];
+    else
+      b->marks[--k] = fresh[--j];
+  }
+  free(fresh);
+}
+
+void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n) {
   tb_buf id = {0};
-  const tb_node *prev = NULL;
-  size_t prev_offset = 0;
-  for (size_t i = 0; i < np; i++) {
-    const tb_page_info *p = &o->pages[i];
-    b->page_chapter[i] = -1;
-    b->page_seq[i] = -1;
+  size_t old_marks = b->nmarks;
+  for (size_t i = 0; i < n; i++) {
+    const tb_page_info *p = &pages[i];
     if (!p->body)
       continue; /* front matter: not in the page-list, no marker */
-    b->nbody++;
-    tb_buf_clear(&id);
+    size_t k = b->nbody++;
+    if (b->nbody > b->pages_cap) {
+      size_t cap = b->pages_cap;
+      tb_grow(&b->page_ids, &cap, b->nbody, sizeof *b->page_ids);
+      b->page_labels = tb_xrealloc(b->page_labels, cap * sizeof *b->page_labels);
+      b->page_home = tb_xrealloc(b->page_home, cap * sizeof *b->page_home);
+      b->page_chapter = tb_xrealloc(b->page_chapter, cap * sizeof *b->page_chapter);
+      b->page_seq = tb_xrealloc(b->page_seq, cap * sizeof *b->page_seq);
+      b->pages_cap = cap;
+    }
+    b->page_home[k] = p->chapter;
+    b->page_chapter[k] = -1;
+    b->page_seq[k] = -1;
     if (p->label && *p->label)
-      b->page_labels[i] = tb_xstrdup(p->label);
+      b->page_labels[k] = tb_xstrdup(p->label);
     else {
       char num[32];
       (void)snprintf(num, sizeof num, "%zu", b->nbody);
-      b->page_labels[i] = tb_xstrdup(num);
+      b->page_labels[k] = tb_xstrdup(num);
     }
+    tb_buf_clear(&id);
     tb_buf_puts(&id, "page-");
-    for (const char *s = b->page_labels[i]; *s; s++) {
+    for (const char *s = b->page_labels[k]; *s; s++) {
       char c = *s;
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '_' || c == '.';
@@ -344,36 +364,36 @@ static void gather_pages(tb_epub_book *b) {
     /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a
      * 50,000-page book linear all the same) */
     size_t base = id.len;
-    for (int k = 2; set_has(&ids, id.data); k++) {
+    for (int d = 2; set_has(&b->page_id_set, id.data); d++) {
       id.len = base;
-      tb_buf_printf(&id, "-%d", k);
+      tb_buf_printf(&id, "-%d", d);
     }
-    b->page_ids[i] = tb_xstrdup(id.data);
-    set_add(&ids, b->page_ids[i]);
+    b->page_ids[k] = tb_xstrdup(id.data);
+    set_add(&b->page_id_set, b->page_ids[k]);
     /* A body page without a node (the layout should not make one) borrows the previous page's
      * place when that is in the same chapter, else its chapter's start: the page-list stays in
      * reading order (EPUBCheck NAV-011) and every entry keeps a marker of its own. */
     const tb_node *node = p->node;
     size_t offset = p->offset;
-    if (!node && prev && node_chapter(b, prev) == p->chapter) {
-      node = prev;
-      offset = prev_offset;
+    if (!node && b->prev_node && node_chapter(b, b->prev_node) == p->chapter) {
+      node = b->prev_node;
+      offset = b->prev_offset;
     } else if (!node && p->chapter >= 0 && (size_t)p->chapter < b->doc->nchapters) {
       node = b->doc->chapters[p->chapter].root;
       offset = 0;
     }
     if (node) {
+      tb_grow(&b->marks, &b->marks_cap, b->nmarks + 1, sizeof *b->marks);
       b->marks[b->nmarks].node = node;
       b->marks[b->nmarks].offset = offset;
-      b->marks[b->nmarks].page = i;
+      b->marks[b->nmarks].page = k;
       b->nmarks++;
-      prev = node;
-      prev_offset = offset;
+      b->prev_node = node;
+      b->prev_offset = offset;
     }
   }
   tb_buf_free(&id);
-  free(ids.slots);
-  qsort(b->marks, b->nmarks, sizeof *b->marks, cmp_mark);
+  merge_marks(b, old_marks);
 }
 
 int tb_epub_book_init(tb_epub_book *b, const tb_doc *doc, const tb_epub_opts *opts, tb_error *err) {
@@ -401,7 +421,6 @@ int tb_epub_book_init(tb_epub_book *b, const tb_doc *doc, const tb_epub_opts *op
   for (size_t i = 0; i < nc; i++)
     b->chapter_seq[i] = -1;
 
-  gather_pages(b);
   TB_CHECK(gather_images(b, err));
   TB_CHECK(load_cover(b, err));
   return 0;
@@ -419,248 +438,259 @@ void tb_epub_book_free(tb_epub_book *b) {
   free(b->fn_chapter);
   free(b->fn_ref_chapter);
   free(b->fn_refs);
-  size_t np = b->opts && b->opts->pages ? b->opts->npages : 0;
-  for (size_t i = 0; b->page_ids && i < np; i++) {
+  for (size_t i = 0; i < b->nbody; i++) {
     free(b->page_ids[i]);
     free(b->page_labels[i]);
   }
   free(b->page_ids);
   free(b->page_labels);
+  free(b->page_home);
   free(b->page_chapter);
   free(b->page_seq);
   free(b->marks);
+  free(b->page_id_set.slots);
   free(b->heading_chapter);
   free(b->heading_seq);
   free(b->chapter_seq);
   memset(b, 0, sizeof *b);
 }
 
-/* ---- the zip ---- */
+/* ---- the writer: chapters rendered as their pages become known, then the archive ---- */
 
-typedef struct part {
-  char name[64];
-  char *data; /* malloc'd; NULL once libzip owns it */
-  size_t len;
-  bool store;
-} part;
+struct tb_epub_job {
+  const tb_doc *doc;
+  const tb_epub_opts *opts;
+  tb_epub_book book;
+  bool failed;   /* tb_epub_book_init failed: err is reported by tb_epub_job_finish */
+  tb_error err;
+  /* the renderer's: the worker's while it runs, then the caller's */
+  tb_epub_part *chapters; /* [nchapters]: chapter files, rendered and deflated in order */
+  size_t next;            /* the next chapter to render */
+  tb_buf buf;
+  tb_epub_deflater *z;
+  /* what the layout has told and the renderer not yet taken, under mu */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  tb_page_info *told;
+  size_t ntold, told_cap;
+  size_t ready; /* chapters whose pages have all been told */
+  bool closing, cancelled;
+  bool threaded; /* the worker runs */
+  pthread_t worker;
+};
 
-typedef struct parts {
-  part *v;
-  size_t n, cap;
-} parts;
-
-static void push_part(parts *ps, const char *dir, const char *name, char *data, size_t len, bool store) {
-  tb_grow(&ps->v, &ps->cap, ps->n + 1, sizeof *ps->v);
-  part *p = &ps->v[ps->n++];
-  (void)snprintf(p->name, sizeof p->name, "%s%s", dir, name);
-  p->data = data;
-  p->len = len;
-  p->store = store;
-}
-
-static void push_buf(parts *ps, const char *dir, const char *name, tb_buf *b) {
-  size_t len;
-  char *data = tb_buf_detach(b, &len);
-  push_part(ps, dir, name, data, len, false);
-}
-
-/* libzip's error → tb_error (libzip code in detail). */
-static int zip_fail(tb_error *err, zip_error_t *ze, const char *path, const char *what) {
-  bool fresh = err && !tb_error_is_set(err);
-  tb_error_set(err, TB_ERR_ZIP, path, 0, 0, "%s: %s", what, zip_error_strerror(ze));
-  if (fresh)
-    err->detail = zip_error_code_zip(ze);
-  return -1;
-}
-
-/* DOS date/time of epoch in UTC, clamped to what the format holds (1980..2107). */
-static void dos_time(long long epoch, zip_uint16_t *dtime, zip_uint16_t *ddate) {
-  if (epoch < 315532800LL) /* 1980-01-01T00:00:00Z */
-    epoch = 315532800LL;
-  if (epoch > 4354819198LL) /* 2107-12-31T23:59:58Z */
-    epoch = 4354819198LL;
-  time_t t = (time_t)epoch;
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  *ddate = (zip_uint16_t)(((tm.tm_year + 1900 - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-  *dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
-}
-
-/* libzip 1.7 keeps an entry's time as a time_t: zip_file_set_dostime converts the DOS fields with
- * mktime() and zip_close converts back with localtime(). That round trip is exact unless the wall
- * time does not exist in the local zone (a DST gap), so this checks it the same way. */
-static bool dos_time_survives(zip_uint16_t dtime, zip_uint16_t ddate) {
-  struct tm tm = {0};
-  tm.tm_isdst = -1;
-  tm.tm_year = ((ddate >> 9) & 127) + 1980 - 1900;
-  tm.tm_mon = ((ddate >> 5) & 15) - 1;
-  tm.tm_mday = ddate & 31;
-  tm.tm_hour = (dtime >> 11) & 31;
-  tm.tm_min = (dtime >> 5) & 63;
-  tm.tm_sec = (dtime << 1) & 62;
-  struct tm want = tm; /* mktime normalizes tm in place */
-  time_t t = mktime(&tm);
-  struct tm back;
-  if (t == (time_t)-1 || !localtime_r(&t, &back))
-    return false;
-  tm = want;
-  return back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon && back.tm_mday == tm.tm_mday &&
-         back.tm_hour == tm.tm_hour && back.tm_min == tm.tm_min && back.tm_sec == tm.tm_sec;
-}
-
-/* Hands p->data to libzip (it owns it from zip_source_buffer on, and frees it: freep = 1). */
-static int add_entry(zip_t *za, part *p, zip_uint16_t dtime, zip_uint16_t ddate, const char *path,
-                     tb_error *err) {
-  zip_source_t *src = zip_source_buffer(za, p->data, p->len, /*freep*/ 1);
-  if (!src)
-    return zip_fail(err, zip_get_error(za), path, p->name); /* p->data is still ours */
-  p->data = NULL;
-  zip_int64_t idx = zip_file_add(za, p->name, src, 0);
-  if (idx < 0) {
-    zip_source_free(src); /* zip_file_add consumes the source only on success */
-    return zip_fail(err, zip_get_error(za), path, p->name);
+/* Adds the pages told, then renders and deflates every chapter whose pages are all known. */
+static void render_ready(tb_epub_job *j, const tb_page_info *pages, size_t n, size_t ready) {
+  tb_epub_book_add_pages(&j->book, pages, n);
+  for (; j->next < ready && j->next < j->doc->nchapters; j->next++) {
+    size_t ci = j->next, len;
+    char name[TB_EPUB_NAME_MAX];
+    tb_epub_chapter_name(ci, name);
+    tb_epub_xhtml_chapter(&j->book, ci, &j->buf);
+    char *data = tb_buf_detach(&j->buf, &len);
+    tb_epub_part_set(&j->chapters[ci], "OEBPS/", name, data, len, false);
+    tb_epub_part_pack(j->z, &j->chapters[ci]);
   }
-  zip_uint64_t i = (zip_uint64_t)idx;
-  /* level 6, zlib's default: level 9 took 4% more of a 50-chapter export for 0.3% less */
-  if (zip_set_file_compression(za, i, p->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, p->store ? 0 : 6) < 0 ||
-      zip_file_set_dostime(za, i, dtime, ddate, 0) < 0)
-    return zip_fail(err, zip_get_error(za), path, p->name);
-  return 0;
 }
 
-static int write_zip(parts *ps, long long epoch, const char *path, tb_error *err) {
+static void *worker_main(void *arg) {
+  tb_epub_job *j = arg;
+  pthread_mutex_lock(&j->mu);
+  for (;;) {
+    while (!j->closing && j->ntold == 0 && j->ready <= j->next)
+      pthread_cond_wait(&j->cv, &j->mu);
+    if (j->cancelled)
+      break;
+    tb_page_info *pages = j->told;
+    size_t n = j->ntold, ready = j->ready;
+    bool last = j->closing; /* nothing is told after closing */
+    j->told = NULL;
+    j->ntold = j->told_cap = 0;
+    pthread_mutex_unlock(&j->mu);
+    render_ready(j, pages, n, ready);
+    free(pages);
+    pthread_mutex_lock(&j->mu);
+    if (last)
+      break;
+  }
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
+}
+
+tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool threaded) {
+  tb_epub_job *j = tb_xcalloc(1, sizeof *j);
+  j->doc = doc;
+  j->opts = opts;
+  tb_error_clear(&j->err);
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_cond_init(&j->cv, NULL);
+  if (!doc || !opts) {
+    tb_error_set(&j->err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
+    j->failed = true;
+    return j;
+  }
+  j->chapters = tb_xcalloc(doc->nchapters ? doc->nchapters : 1, sizeof *j->chapters);
+  /* 1. What goes where; inputs read into memory first, so a missing file leaves no output. */
+  if (tb_epub_book_init(&j->book, doc, opts, &j->err) != 0) {
+    j->failed = true;
+    return j;
+  }
+  j->z = tb_epub_deflater_new();
+  if (threaded) {
+    /* Signals go to the caller's thread, whose handlers clean up its temporary files. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    j->threaded = pthread_create(&j->worker, NULL, worker_main, j) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+  }
+  return j;
+}
+
+void tb_epub_job_pages(void *job, size_t chapters_done, const tb_page_info *pages, size_t n) {
+  tb_epub_job *j = job;
+  if (!j || j->failed)
+    return;
+  pthread_mutex_lock(&j->mu);
+  tb_grow(&j->told, &j->told_cap, j->ntold + n, sizeof *j->told);
+  if (n)
+    memcpy(j->told + j->ntold, pages, n * sizeof *pages);
+  j->ntold += n;
+  if (chapters_done > j->ready)
+    j->ready = chapters_done;
+  pthread_cond_signal(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+}
+
+static void stop_worker(tb_epub_job *j, bool cancel) {
+  if (!j->threaded)
+    return;
+  pthread_mutex_lock(&j->mu);
+  j->closing = true;
+  j->cancelled = cancel;
+  pthread_cond_signal(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  pthread_join(j->worker, NULL);
+  j->threaded = false;
+}
+
+static void job_free(tb_epub_job *j) {
+  for (size_t ci = 0; j->chapters && ci < j->doc->nchapters; ci++)
+    free(j->chapters[ci].data);
+  free(j->chapters);
+  free(j->told);
+  tb_buf_free(&j->buf);
+  tb_epub_deflater_free(j->z);
+  if (j->doc && j->opts)
+    tb_epub_book_free(&j->book);
+  pthread_cond_destroy(&j->cv);
+  pthread_mutex_destroy(&j->mu);
+  free(j);
+}
+
+void tb_epub_job_cancel(tb_epub_job *j) {
+  if (!j)
+    return;
+  stop_worker(j, true);
+  job_free(j);
+}
+
+int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {
+  if (!j)
+    return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
+  stop_worker(j, false);
   int rc = -1;
-  zip_t *za = NULL;
-  zip_uint16_t dtime, ddate;
-  dos_time(epoch, &dtime, &ddate);
+  const tb_doc *doc = j->doc;
+  tb_epub_book *book = &j->book;
+  tb_epub_part *ps = NULL;
+  size_t np = 0;
+  tb_buf *b = &j->buf;
+  const char *D = "OEBPS/";
+  char *css = NULL;
+  size_t css_len = 0;
+  if (j->failed) {
+    if (err)
+      *err = j->err;
+    goto done;
+  }
+  if (!path) {
+    tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
+    goto done;
+  }
+  /* 2. Chapters first: they record where headings, markers and notes land for nav and ncx. What
+   *    the worker has not done is done here (all of it without a worker). */
+  render_ready(j, j->told, j->ntold, doc->nchapters);
+  j->ntold = 0;
 
-  /* In the rare zone where that wall time does not exist, libzip must see UTC instead (restored
-   * below): the bytes may not depend on the time zone. */
-  char *saved_tz = NULL;
-  bool tz_changed = false;
-  if (!dos_time_survives(dtime, ddate)) {
-    const char *tz = getenv("TZ");
-    saved_tz = tz ? tb_xstrdup(tz) : NULL;
-    setenv("TZ", "UTC0", 1);
-    tzset();
-    tz_changed = true;
+  if (!j->opts->assets_dir) {
+    tb_error_set(err, TB_ERR_ASSET, NULL, 0, 0, "no assets folder for css/terbit.css");
+    goto done;
   }
+  tb_buf_clear(b);
+  tb_buf_printf(b, "%s/css/terbit.css", j->opts->assets_dir);
+  if (read_file(b->data, &css, &css_len, TB_ERR_ASSET, "stylesheet", err) != 0)
+    goto done;
+  tb_buf_clear(b);
 
-  int zerr = 0;
-  za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-  if (!za) {
-    zip_error_t ze;
-    zip_error_init_with_code(&ze, zerr);
-    zip_fail(err, &ze, path, "cannot create EPUB");
-    zip_error_fini(&ze);
-    goto fail;
+  /* 3. Every entry in its fixed order; mimetype first and stored (OCF). */
+  ps = tb_xcalloc(9 + doc->nchapters + book->nimages, sizeof *ps);
+#define TB_PART(dir, name, data, len, store) tb_epub_part_set(&ps[np++], dir, name, data, len, store)
+#define TB_PART_BUF(dir, name)                                                                     \
+  do {                                                                                             \
+    size_t len_;                                                                                   \
+    char *data_ = tb_buf_detach(b, &len_);                                                         \
+    TB_PART(dir, name, data_, len_, false);                                                        \
+  } while (0)
+  TB_PART("", "mimetype", tb_xstrdup("application/epub+zip"), 20, /*store*/ true);
+  tb_epub_container_xml(b);
+  TB_PART_BUF("", "META-INF/container.xml");
+  tb_epub_opf(book, b);
+  TB_PART_BUF(D, "content.opf");
+  tb_epub_nav(book, b);
+  TB_PART_BUF(D, "nav.xhtml");
+  tb_epub_ncx(book, b);
+  TB_PART_BUF(D, "toc.ncx");
+  TB_PART(D, "css/terbit.css", css, css_len, false);
+  tb_epub_xhtml_cover(book, b);
+  TB_PART_BUF(D, "cover.xhtml");
+  if (book->cover.data) {
+    TB_PART(D, book->cover_name, book->cover.data, book->cover.len, false);
+    book->cover.data = NULL;
+  } else {
+    tb_epub_cover_svg(book, b);
+    TB_PART_BUF(D, book->cover_name);
   }
-  for (size_t i = 0; i < ps->n; i++)
-    TB_CHECK(add_entry(za, &ps->v[i], dtime, ddate, path, err));
-  if (zip_close(za) < 0) {
-    zip_fail(err, zip_get_error(za), path, "cannot write EPUB");
-    goto fail; /* za is still open: discarded below */
+  tb_epub_xhtml_titlepage(book, b);
+  TB_PART_BUF(D, "titlepage.xhtml");
+  for (size_t ci = 0; ci < doc->nchapters; ci++) {
+    ps[np++] = j->chapters[ci];
+    j->chapters[ci].data = NULL;
   }
-  za = NULL;
-  rc = 0;
-fail:
-  if (za)
-    zip_discard(za);
-  if (tz_changed) {
-    if (saved_tz)
-      setenv("TZ", saved_tz, 1);
-    else
-      unsetenv("TZ");
-    tzset();
-    free(saved_tz);
+  for (size_t i = 0; i < book->nimages; i++) {
+    TB_PART(D, book->images[i].name, book->images[i].data, book->images[i].len, false);
+    book->images[i].data = NULL;
   }
+#undef TB_PART_BUF
+#undef TB_PART
+  for (size_t i = 0; i < np; i++)
+    tb_epub_part_pack(j->z, &ps[i]); /* the chapters are packed already */
+
+  /* 4. The archive. */
+  if (tb_epub_zip_write(ps, np, doc->epoch, path, err) == 0)
+    rc = 0;
+done:
+  for (size_t i = 0; i < np; i++)
+    free(ps[i].data);
+  free(ps);
+  job_free(j);
   return rc;
 }
 
 int tb_epub_write(const tb_doc *doc, const tb_epub_opts *opts, const char *path, tb_error *err) {
-  int rc = -1;
-  bool have_book = false;
-  tb_epub_book book;
-  parts ps = {0};
-  tb_buf b = {0};
-  char **chapters = NULL;
-  size_t *chapter_len = NULL;
-  char *css = NULL;
-  size_t css_len = 0;
-  const char *D = "OEBPS/";
-
   if (!doc || !opts || !path)
     return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
-
-  /* 1. What goes where; inputs read into memory first, so a missing file leaves no output. */
-  have_book = true;
-  TB_CHECK(tb_epub_book_init(&book, doc, opts, err));
-  if (!opts->assets_dir)
-    TB_CHECK(tb_error_set(err, TB_ERR_ASSET, NULL, 0, 0, "no assets folder for css/terbit.css"));
-  tb_buf_printf(&b, "%s/css/terbit.css", opts->assets_dir);
-  {
-    char *css_path = tb_buf_detach(&b, NULL);
-    int r = read_file(css_path, &css, &css_len, TB_ERR_ASSET, "stylesheet", err);
-    free(css_path);
-    TB_CHECK(r);
-  }
-
-  /* 2. Chapters first: they record where headings, markers and notes land for nav and ncx. */
-  chapters = tb_xcalloc(doc->nchapters ? doc->nchapters : 1, sizeof *chapters);
-  chapter_len = tb_xcalloc(doc->nchapters ? doc->nchapters : 1, sizeof *chapter_len);
-  for (size_t ci = 0; ci < doc->nchapters; ci++) {
-    tb_epub_xhtml_chapter(&book, ci, &b);
-    chapters[ci] = tb_buf_detach(&b, &chapter_len[ci]);
-  }
-
-  /* 3. Every entry in its fixed order; mimetype first and stored (OCF). */
-  push_part(&ps, "", "mimetype", tb_xstrdup("application/epub+zip"), 20, /*store*/ true);
-  tb_epub_container_xml(&b);
-  push_buf(&ps, "", "META-INF/container.xml", &b);
-  tb_epub_opf(&book, &b);
-  push_buf(&ps, D, "content.opf", &b);
-  tb_epub_nav(&book, &b);
-  push_buf(&ps, D, "nav.xhtml", &b);
-  tb_epub_ncx(&book, &b);
-  push_buf(&ps, D, "toc.ncx", &b);
-  push_part(&ps, D, "css/terbit.css", css, css_len, false);
-  css = NULL;
-  tb_epub_xhtml_cover(&book, &b);
-  push_buf(&ps, D, "cover.xhtml", &b);
-  if (book.cover.data) {
-    push_part(&ps, D, book.cover_name, book.cover.data, book.cover.len, false);
-    book.cover.data = NULL;
-  } else {
-    tb_epub_cover_svg(&book, &b);
-    push_buf(&ps, D, book.cover_name, &b);
-  }
-  tb_epub_xhtml_titlepage(&book, &b);
-  push_buf(&ps, D, "titlepage.xhtml", &b);
-  for (size_t ci = 0; ci < doc->nchapters; ci++) {
-    char name[TB_EPUB_NAME_MAX];
-    tb_epub_chapter_name(ci, name);
-    push_part(&ps, D, name, chapters[ci], chapter_len[ci], false);
-    chapters[ci] = NULL;
-  }
-  for (size_t i = 0; i < book.nimages; i++) {
-    push_part(&ps, D, book.images[i].name, book.images[i].data, book.images[i].len, false);
-    book.images[i].data = NULL;
-  }
-
-  /* 4. The archive. */
-  TB_CHECK(write_zip(&ps, doc->epoch, path, err));
-  rc = 0;
-fail:
-  for (size_t i = 0; i < ps.n; i++)
-    free(ps.v[i].data);
-  free(ps.v);
-  for (size_t ci = 0; chapters && ci < doc->nchapters; ci++)
-    free(chapters[ci]);
-  free(chapters);
-  free(chapter_len);
-  free(css);
-  tb_buf_free(&b);
-  if (have_book)
-    tb_epub_book_free(&book);
-  return rc;
+  tb_epub_job *j = tb_epub_job_start(doc, opts, false);
+  if (opts->pages)
+    tb_epub_job_pages(j, doc->nchapters, opts->pages, opts->npages);
+  return tb_epub_job_finish(j, path, err);
 }

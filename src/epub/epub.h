@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc/doc.h"
 #include "layout/pages.h"
@@ -30,6 +31,22 @@ typedef struct tb_epub_opts {
  */
 int tb_epub_write(const tb_doc *doc, const tb_epub_opts *opts, const char *path, tb_error *err);
 
+/**
+ * The same EPUB, written while the layout runs: tb_epub_job_pages is a tb_layout_pages_fn, and a
+ * thread of the job's own renders and deflates each chapter as soon as the layout has told where
+ * its pages begin. The bytes are those of tb_epub_write with all the pages.
+ *
+ * tb_epub_job_start reads the images and the cover at once (opts->pages is not read); an error
+ * there waits for tb_epub_job_finish, which writes `path` and frees the job, or for
+ * tb_epub_job_cancel. doc, opts and every page told must stay valid until then. With threaded
+ * false (or when no thread can be made), the work is done inside tb_epub_job_finish.
+ */
+typedef struct tb_epub_job tb_epub_job;
+tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool threaded);
+void tb_epub_job_pages(void *job, size_t chapters_done, const tb_page_info *pages, size_t n);
+int tb_epub_job_finish(tb_epub_job *job, const char *path, tb_error *err);
+void tb_epub_job_cancel(tb_epub_job *job);
+
 /* ==== Internal to src/epub/ (and its unit test): not a stable API. ==========================
  * epub.c gathers a tb_epub_book (names of every entry, where each footnote, heading and page
  * marker lands), the producers (xhtml.c, opf.c, nav.c) append their file to a tb_buf, and
@@ -55,6 +72,11 @@ typedef struct tb_epub_mark {
   size_t page;
 } tb_epub_mark;
 
+typedef struct tb_epub_strset {
+  const char **slots;
+  size_t cap, n;
+} tb_epub_strset;
+
 typedef struct tb_epub_book {
   const tb_doc *doc;
   const tb_epub_opts *opts;
@@ -72,13 +94,19 @@ typedef struct tb_epub_book {
   int *fn_ref_chapter; /* [nfootnotes]: where its first reference was written, -1 not yet */
   int *fn_refs;        /* [nfootnotes]: references written so far (for unique ids) */
 
+  /* The page-list: body pages only, in order, indexed by body ordinal - 1 (the PDF's page
+   * "5" of the body is entry 4). Filled by tb_epub_book_add_pages as the layout tells them. */
   tb_epub_mark *marks; /* body pages with a node, sorted by (node, offset, page) */
-  size_t nmarks;
-  char **page_ids;    /* [npages]: "page-5" for body pages, NULL for front matter */
-  char **page_labels; /* [npages]: the printed label ("5"; the body ordinal if none), or NULL */
-  int *page_chapter; /* [npages]: where its marker was written; -1 not written */
-  long *page_seq;    /* [npages]: reading-order position of its marker (NCX playOrder) */
-  size_t nbody;      /* body pages (entries of the page-list) */
+  size_t nmarks, marks_cap;
+  char **page_ids;    /* [nbody]: "page-5" */
+  char **page_labels; /* [nbody]: the printed label ("5"; the body ordinal if none) */
+  int *page_home;     /* [nbody]: the chapter the page begins in (the layout's), -1 none */
+  int *page_chapter;  /* [nbody]: where its marker was written; -1 not written */
+  long *page_seq;     /* [nbody]: reading-order position of its marker (NCX playOrder) */
+  size_t nbody, pages_cap; /* body pages (entries of the page-list) */
+  tb_epub_strset page_id_set; /* the ids given, to keep them unique */
+  const tb_node *prev_node;   /* the last page's marker place, lent to a page without a node */
+  size_t prev_offset;
 
   int *heading_chapter; /* [nheadings]: the chapter file showing it, -1 none */
   long *heading_seq;    /* [nheadings]: reading-order position, -1 not written */
@@ -87,10 +115,13 @@ typedef struct tb_epub_book {
 } tb_epub_book;
 
 /* epub.c */
-/** Fills book for doc (reads images and the cover into memory). 0, or -1 with err. Free with
- * tb_epub_book_free (also after a failure). */
+/** Fills book for doc (reads images and the cover into memory), with no pages yet. 0, or -1
+ * with err. Free with tb_epub_book_free (also after a failure). opts->pages is not read. */
 int tb_epub_book_init(tb_epub_book *book, const tb_doc *doc, const tb_epub_opts *opts,
                       tb_error *err);
+/** Adds the page-list entries and markers of pages[0..n) (front matter pages are skipped). A
+ * chapter must be rendered only once every body page beginning in it has been added. */
+void tb_epub_book_add_pages(tb_epub_book *book, const tb_page_info *pages, size_t n);
 void tb_epub_book_free(tb_epub_book *book);
 /** Room for any chapter file name ("chapter-" + a size_t + ".xhtml"). */
 #define TB_EPUB_NAME_MAX 48
@@ -125,5 +156,29 @@ void tb_epub_opf(const tb_epub_book *book, tb_buf *out);
 /* nav.c: both read what tb_epub_xhtml_chapter recorded. */
 void tb_epub_nav(const tb_epub_book *book, tb_buf *out);
 void tb_epub_ncx(const tb_epub_book *book, tb_buf *out);
+
+/* zip.c */
+/** One entry of the archive. */
+typedef struct tb_epub_part {
+  char name[64];
+  char *data;   /* malloc'd: the entry's bytes, raw deflate once packed; NULL once libzip has them */
+  size_t len;   /* of data */
+  size_t size;  /* the entry's own size */
+  uint32_t crc; /* CRC-32 of the entry (set when packed) */
+  bool store;   /* kept as is: the mimetype */
+  bool packed;  /* data is deflated already */
+} tb_epub_part;
+
+/** A zlib stream kept across entries: one per thread. */
+typedef struct tb_epub_deflater tb_epub_deflater;
+tb_epub_deflater *tb_epub_deflater_new(void);
+void tb_epub_deflater_free(tb_epub_deflater *d);
+/** p holds data[0..len) under dir+name; it takes data. */
+void tb_epub_part_set(tb_epub_part *p, const char *dir, const char *name, char *data, size_t len, bool store);
+/** Deflates p in place (level 6, the bytes libzip would write). Leaves it to libzip when it cannot. */
+void tb_epub_part_pack(tb_epub_deflater *d, tb_epub_part *p);
+/** Writes parts[0..n) to path in that order, every entry dated epoch (UTC). Takes every part's
+ * data, also on failure (the caller frees what is left non-NULL). */
+int tb_epub_zip_write(tb_epub_part *parts, size_t n, long long epoch, const char *path, tb_error *err);
 
 #endif

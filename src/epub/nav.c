@@ -109,17 +109,13 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
  * node is shown nowhere) points where the previous entry does when that is in its chapter, else
  * at its chapter's start, so the list stays in reading order (EPUBCheck NAV-011). */
 static void page_entries(const tb_epub_book *b, entries *e) {
-  const tb_epub_opts *o = b->opts;
-  size_t np = o->pages ? o->npages : 0;
   int prev_ch = -1;
-  for (size_t i = 0; i < np; i++) {
-    if (!o->pages[i].body)
-      continue;
+  for (size_t i = 0; i < b->nbody; i++) {
     int ch = b->page_chapter[i];
     if (ch >= 0) {
       add(e, b->page_labels[i], href_of((size_t)ch, b->page_ids[i]), 0, b->page_seq[i]);
     } else {
-      ch = o->pages[i].chapter;
+      ch = b->page_home[i];
       if (ch < 0 || (size_t)ch >= b->doc->nchapters)
         continue;
       if (ch == prev_ch && e->n > 0) {
