@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,51 @@ static int commit_temp(const char *target, tb_error *err) {
 
 /* ---- the export command ---- */
 
+/* tb_fonts_load on a thread of its own (mapping seven fonts and reading their tables). */
+typedef struct fonts_job {
+  const char *assets;
+  tb_fonts fonts;
+  tb_error err;
+  int rc;
+  pthread_t thread;
+  bool threaded;
+} fonts_job;
+
+static void *fonts_main(void *arg) {
+  fonts_job *f = arg;
+  f->rc = tb_fonts_load(&f->fonts, f->assets, &f->err);
+  return NULL;
+}
+
+static void fonts_start(fonts_job *f, const char *assets) {
+  memset(f, 0, sizeof *f);
+  f->assets = assets;
+  tb_error_clear(&f->err);
+  sigset_t all, old; /* signals stay with this thread, whose handlers clean up */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  f->threaded = pthread_create(&f->thread, NULL, fonts_main, f) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!f->threaded)
+    fonts_main(f);
+}
+
+/* Waits for the fonts; true with *out loaded when they are and `want`; else frees them and, if
+ * `want`, sets err to their error. */
+static bool fonts_join(fonts_job *f, bool want, tb_fonts *out, tb_error *err) {
+  if (f->threaded)
+    pthread_join(f->thread, NULL);
+  if (f->rc == 0 && want) {
+    *out = f->fonts;
+    return true;
+  }
+  if (f->rc == 0)
+    tb_fonts_free(&f->fonts);
+  else if (want && err)
+    *err = f->err;
+  return false;
+}
+
 static char *stem_of(const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
@@ -308,13 +354,14 @@ static int cmd_export(int argc, char **argv) {
 
   sources = srcs;
   nsources = nsrc;
-  /* one parse, one layout, then each backend */
+  /* one parse, one layout, then each backend; the fonts load on a thread of their own meanwhile
+   * (an error in the sources is still the one reported) */
+  fonts_job fj;
+  fonts_start(&fj, assets);
   tb_doc *doc = tb_load_files(srcs, nsrc, &err);
   tb_fonts fonts;
-  bool fonts_ok = false;
+  bool fonts_ok = fonts_join(&fj, doc != NULL, &fonts, &err);
   tb_layout *lo = NULL;
-  if (doc && tb_fonts_load(&fonts, assets, &err) == 0)
-    fonts_ok = true;
   /* The EPUB is started before the layout: a thread of its own renders and deflates each
    * chapter as soon as the layout has told where its pages begin (the page-list's markers). */
   char source[128];

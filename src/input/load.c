@@ -1,8 +1,11 @@
 // load.c -- read sources, validate them, and build one tb_doc (front matter + Markdown).
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask */
 #include "input/load.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +179,49 @@ static void set_uuid(tb_doc *doc, const tb_buf *digests) {
   doc->uuid = tb_doc_strdup(doc, urn);
 }
 
+/* A source's UUID v5 (SHA-1 of its bytes, 7% of a 50-chapter EPUB export), taken on a thread of
+ * its own while the same bytes are parsed: both only read them. Below DIGEST_THREAD_MIN bytes a
+ * thread costs more than it saves. */
+#define DIGEST_THREAD_MIN 65536
+
+typedef struct digest_job {
+  const char *s;
+  size_t len;
+  uuid_t out;
+  pthread_t thread;
+  bool threaded;
+} digest_job;
+
+static void *digest_main(void *arg) {
+  digest_job *d = arg;
+  uuid_generate_sha1(d->out, tb_ns, d->s, d->len);
+  return NULL;
+}
+
+static void digest_start(digest_job *d, const char *s, size_t len) {
+  d->s = s;
+  d->len = len;
+  d->threaded = false;
+  if (len >= DIGEST_THREAD_MIN) {
+    sigset_t all, old; /* signals stay with the main thread, whose handlers clean up */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    d->threaded = pthread_create(&d->thread, NULL, digest_main, d) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+  }
+  if (!d->threaded)
+    digest_main(d);
+}
+
+static void digest_join(digest_job *d) {
+  if (d->threaded)
+    pthread_join(d->thread, NULL);
+  d->threaded = false;
+}
+
+static int import_one(tb_doc *doc, const char *path, const char *dir, const char *s, size_t len, bool first,
+                      bool split, tb_error *err);
+
 /* Loads one source's text into doc. first: its metadata is the book's. */
 static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, size_t len,
                     bool first, bool split, tb_buf *all, tb_error *err) {
@@ -187,11 +233,18 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
   }
   if (len == 0)
     return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
+  digest_job digest;
+  digest_start(&digest, s, len);
+  int rc = import_one(doc, path, dir, s, len, first, split, err);
+  digest_join(&digest);
+  tb_buf_put(all, digest.out, sizeof digest.out);
+  return rc;
+}
+
+static int import_one(tb_doc *doc, const char *path, const char *dir, const char *s, size_t len, bool first,
+                      bool split, tb_error *err) {
   if (validate(path, s, len, err))
     return -1;
-  uuid_t digest;
-  uuid_generate_sha1(digest, tb_ns, s, len);
-  tb_buf_put(all, digest, sizeof digest);
   tb_meta scratch = {0};
   tb_meta *meta = first ? &doc->meta : &scratch;
   size_t body_off = 0;

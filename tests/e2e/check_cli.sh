@@ -63,6 +63,15 @@ else fail "an empty SOURCE" "exit $RC (want 1), stderr: $ERR"; fi
 t assets "$TERBIT" export --pdf --assets no-such-assets -o o1/ "$SOURCE"
 if [ "$RC" -eq 3 ] && grep -q '^terbit: no-such-assets' <<<"$ERR"; then ok "--assets missing folder: exit 3, '$(head -1 <<<"$ERR")'"
 else fail "--assets missing folder" "exit $RC (want 3), stderr: $ERR"; fi
+# the fonts load on a thread beside the parse: a bad source is still the error reported when
+# the fonts are broken too, and broken fonts alone are an asset error (exit 3)
+mkdir -p "$WORK/run/nofonts/css"; cp "$(dirname "$SOURCE")/../assets/css/terbit.css" "$WORK/run/nofonts/css/"
+t both-bad "$TERBIT" export --epub --assets nofonts -o o1/ empty.md
+if [ "$RC" -eq 1 ] && grep -q '^terbit: empty.md' <<<"$ERR" && [ "$(wc -l <<<"$ERR")" -eq 1 ]; then ok "a bad SOURCE and no fonts: the source's error, exit 1"
+else fail "a bad SOURCE and no fonts" "exit $RC (want 1), stderr: $ERR"; fi
+t nofonts "$TERBIT" export --epub --assets nofonts -o o1/ "$SOURCE"
+if [ "$RC" -eq 3 ] && grep -q '^terbit: .*nofonts/fonts/' <<<"$ERR" && [ ! -e "$WORK/run/o1/pemasar-digital.epub" ]; then ok "no fonts: exit 3, '$(head -1 <<<"$ERR")', no output"
+else fail "no fonts" "exit $RC (want 3), stderr: $ERR"; fi
 t dump "$TERBIT" dump "$SOURCE"
 [ "$RC" -eq 0 ] && [ -n "$OUT" ] && ok "dump SOURCE exits 0 and prints the model" || fail "dump SOURCE" "exit $RC; stderr: $ERR"
 

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uuid/uuid.h>
 #include <unistd.h>
 
 #include "doc/doc.h"
@@ -186,6 +187,33 @@ static void test_identifier_stable_and_given(void **state) {
   tb_doc_free(g);
 }
 
+/* The identifier of a source past 64 KiB, whose digest is taken on a thread beside the parse:
+ * the documented UUID v5 of the UUID v5 of its bytes, every byte counted (the last one too). */
+static void test_identifier_of_a_large_source(void **state) {
+  (void)state;
+  static const uuid_t ns = {0x6b, 0x1f, 0x3a, 0x52, 0x8e, 0x0d, 0x4c, 0x1e,
+                            0x9a, 0x35, 0x2f, 0x7c, 0x11, 0x5d, 0xa0, 0x42};
+  tb_buf src = {0};
+  tb_buf_puts(&src, "---\ntitle: Besar\n---\n");
+  for (int i = 0; src.len < 200000; i++)
+    tb_buf_printf(&src, "Perenggan %d tentang pemasaran digital.\n\n", i);
+  for (int last = 0; last < 2; last++) {
+    src.data[src.len - 3] = last ? 'Y' : 'X'; /* the last paragraph's final letter */
+    uuid_t one, book;
+    uuid_generate_sha1(one, ns, src.data, src.len);
+    uuid_generate_sha1(book, ns, (const char *)one, sizeof one);
+    char want[64] = "urn:uuid:";
+    uuid_unparse_lower(book, want + 9);
+    tb_error err;
+    tb_error_clear(&err);
+    tb_doc *d = tb_load_memory("besar.md", NULL, src.data, src.len, &err);
+    assert_non_null(d);
+    assert_string_equal(d->uuid, want);
+    tb_doc_free(d);
+  }
+  tb_buf_free(&src);
+}
+
 static char *write_tmp(char *templ, const char *text) {
   int fd = mkstemps(templ, 3);
   assert_true(fd >= 0);
@@ -274,6 +302,7 @@ int main(void) {
       cmocka_unit_test(test_nesting_limit),
       cmocka_unit_test(test_source_lines_offset_by_front_matter),
       cmocka_unit_test(test_identifier_stable_and_given),
+      cmocka_unit_test(test_identifier_of_a_large_source),
       cmocka_unit_test(test_cover_is_resolved_like_an_image),
       cmocka_unit_test(test_many_duplicate_headings),
       cmocka_unit_test(test_book_lang_inherited),
