@@ -94,6 +94,39 @@ typedef struct hyph_entry {
   tb_hyphen *h;
 } hyph_entry;
 
+/* Words already set: the items push_word made of the same bytes in the same face, size and
+ * hyphenation, replayed instead of measured and hyphenated again. Text repeats its words (the
+ * 500 most frequent make about half of any prose), and measuring and hyphenating each was a
+ * quarter of the layout (callgrind, 50 chapters). Only words whose every glyph is in the fonts
+ * are kept, so the missing-glyph warnings stay where they were; at most WCACHE_MAX words, so a
+ * source of random letters cannot make it grow without bound. */
+#define WCACHE_MAX 65536
+#define WCACHE_WORD_MAX 128
+
+typedef struct wpiece {
+  uint16_t off, len; /* a box: s[off..off+len); a penalty: len 0 */
+  bool box, flagged;
+  unsigned char face;
+  float w, penalty;
+} wpiece;
+
+typedef struct wentry {
+  const char *word; /* in the layout's arena; NULL = empty slot */
+  const tb_hyphen *h;
+  float size;
+  uint32_t first;   /* its pieces: pieces[first .. first + npieces) */
+  uint16_t len, npieces;
+  unsigned char face;
+  bool hyph;
+} wentry;
+
+typedef struct wcache {
+  wentry *slots;
+  size_t cap, used;
+  wpiece *pieces;
+  size_t npieces, pieces_cap;
+} wcache;
+
 /* A piece of text with one style, before line breaking. */
 typedef struct style {
   tb_face face;
@@ -159,6 +192,7 @@ typedef struct L {
   const char *source;
   int line, col;
   hcache hc;
+  wcache wc;
   /* images met inside a paragraph, set as blocks after it */
   const tb_node **pending_images;
   size_t npending_images, pending_images_cap;
@@ -382,7 +416,113 @@ static bool is_letter_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 
 /* One word (no spaces) of one style: hyphenation points and explicit break points become
  * penalties between its boxes. */
+static uint64_t wcache_hash(const char *s, size_t n, const style *st, bool hyph, const tb_hyphen *h) {
+  uint32_t size_bits;
+  memcpy(&size_bits, &st->size, sizeof size_bits);
+  uint64_t seed = TB_FNV1A_SEED ^ (uint64_t)(uintptr_t)h ^ ((uint64_t)size_bits << 20) ^
+                  ((uint64_t)st->face << 8) ^ (uint64_t)hyph;
+  return tb_fnv1a(s, n, seed);
+}
+
+/* The slot of the word (found, or the empty slot where it would go); NULL without a table. */
+static wentry *wcache_slot(const wcache *c, const char *s, size_t n, const style *st, bool hyph,
+                           const tb_hyphen *h) {
+  if (!c->cap)
+    return NULL;
+  for (size_t k = wcache_hash(s, n, st, hyph, h) & (c->cap - 1);; k = (k + 1) & (c->cap - 1)) {
+    wentry *e = &c->slots[k];
+    if (!e->word || (e->len == n && e->h == h && e->hyph == hyph && e->face == (unsigned char)st->face &&
+                     e->size == st->size && !memcmp(e->word, s, n)))
+      return e;
+  }
+}
+
+/* Remembers the items push_word made of s[0..n) (from items[first] on), unless one is not of
+ * the word's own bytes (a replacement mark for a missing glyph) or the cache is full. */
+static void wcache_add(L *l, const char *s, size_t n, const style *st, bool hyph, const tb_hyphen *h,
+                       size_t first) {
+  wcache *c = &l->wc;
+  size_t count = l->nitems - first;
+  if (n > WCACHE_WORD_MAX || count > 255 || c->used >= WCACHE_MAX)
+    return;
+  for (size_t i = first; i < l->nitems; i++)
+    if (l->items[i].type == TB_LB_BOX && (l->boxes[i].s < s || l->boxes[i].s + l->boxes[i].len > s + n))
+      return;
+  if ((c->used + 1) * 2 > c->cap) {
+    wcache old = *c;
+    c->cap = old.cap ? old.cap * 2 : 4096;
+    c->slots = tb_xcalloc(c->cap, sizeof *c->slots);
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.slots[i].word) {
+        style k = {0};
+        k.face = (tb_face)old.slots[i].face;
+        k.size = old.slots[i].size;
+        *wcache_slot(c, old.slots[i].word, old.slots[i].len, &k, old.slots[i].hyph, old.slots[i].h) = old.slots[i];
+      }
+    free(old.slots);
+  }
+  wentry *e = wcache_slot(c, s, n, st, hyph, h);
+  tb_grow(&c->pieces, &c->pieces_cap, c->npieces + count, sizeof *c->pieces);
+  e->word = lo_strndup(l, s, n);
+  e->len = (uint16_t)n;
+  e->h = h;
+  e->hyph = hyph;
+  e->face = (unsigned char)st->face;
+  e->size = st->size;
+  e->first = (uint32_t)c->npieces;
+  e->npieces = (uint16_t)count;
+  for (size_t i = first; i < l->nitems; i++) {
+    wpiece *p = &c->pieces[c->npieces++];
+    const tb_lb_item *it = &l->items[i];
+    const pbox *b = &l->boxes[i];
+    p->box = it->type == TB_LB_BOX;
+    p->off = p->box ? (uint16_t)(b->s - s) : 0;
+    p->len = p->box ? (uint16_t)b->len : 0;
+    p->face = (unsigned char)b->st.face;
+    p->w = (float)it->width;
+    p->penalty = (float)it->penalty;
+    p->flagged = it->flagged;
+  }
+  c->used++;
+}
+
+/* Pushes the items of a remembered word: what push_word would push, for this occurrence. */
+static void wcache_replay(L *l, const wentry *e, const char *s, const style *st, const tb_node *node, size_t off) {
+  const wpiece *p = &l->wc.pieces[e->first];
+  for (size_t i = 0; i < e->npieces; i++, p++) {
+    if (p->box) {
+      pbox pb = {s + p->off, p->len, *st, node, off + p->off, 0};
+      pb.st.face = (tb_face)p->face;
+      push_item(l, TB_LB_BOX, p->w, 0, 0, 0, false, &pb);
+    } else {
+      push_item(l, TB_LB_PENALTY, p->w, 0, 0, p->penalty, p->flagged, NULL);
+      l->boxes[l->nitems - 1].st = *st;
+    }
+  }
+}
+
+static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
+                               tb_hyphen *h);
+
+bool tb_layout_word_cache = true;
+
 static void push_word(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off) {
+  bool hyph = !st->nohyph && !st->code && !st->uri && st->fnref == 0;
+  tb_hyphen *h = hyph ? hyphenator(l, l->lang) : NULL;
+  const wentry *e = tb_layout_word_cache ? wcache_slot(&l->wc, s, n, st, hyph, h) : NULL;
+  if (e && e->word) {
+    wcache_replay(l, e, s, st, node, off);
+    return;
+  }
+  size_t first = l->nitems;
+  push_word_measured(l, s, n, st, node, off, h);
+  if (tb_layout_word_cache)
+    wcache_add(l, s, n, st, hyph, h, first);
+}
+
+/* push_word's work for a word not seen before: h is the hyphenator when the style hyphenates. */
+static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
+                               tb_hyphen *h) {
   size_t pts[64], np = 0;
   if (!st->nohyph && !st->code && !st->uri && st->fnref == 0) {
     /* the letters inside leading/trailing punctuation */
@@ -391,7 +531,6 @@ static void push_word(L *l, const char *s, size_t n, const style *st, const tb_n
       a++;
     while (b > a && !is_letter_byte((unsigned char)s[b - 1]))
       b--;
-    tb_hyphen *h = hyphenator(l, l->lang);
     if (h && b > a) {
       /* split compounds at explicit hyphens: each part hyphenates on its own */
       size_t p = a;
@@ -2099,6 +2238,8 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   free(l.warned);
   free(l.pending_images);
   free(l.hc.slots);
+  free(l.wc.slots);
+  free(l.wc.pieces);
   if (tb_error_is_set(err)) {
     tb_layout_free(lo);
     return NULL;

@@ -98,6 +98,10 @@ void tb_layout_free(tb_layout *lo);
 /** The median of the space statistics (a bin's lower bound), 0 if there are none. */
 float tb_layout_space_median(const tb_layout *lo);
 
+/** For tests: false makes the layout measure and hyphenate every word anew instead of replaying
+ * the words it has set before (the output must not differ). true by default. */
+extern bool tb_layout_word_cache;
+
 /** Frees what page i draws (its draws, not its links or info): the PDF painter calls it once the
  * page is painted, so a long book's drawings never coexist with the whole PDF in memory. */
 void tb_layout_drop_draws(tb_layout *lo, size_t i);

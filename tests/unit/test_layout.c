@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input/load.h"
 #include "layout/layout.h"
@@ -338,6 +339,94 @@ static void test_pages_told_as_laid_out(void **state) {
   check_told("---\ntitle: T\n---\n# Satu\n\n# Dua\n\nTeks.\n", 2); /* an empty chapter still opens a page */
 }
 
+/* The two layouts draw the same things at the same places, page for page. */
+static void assert_same_layout(const tb_layout *la, const tb_layout *lb) {
+  assert_int_equal(la->npages, lb->npages);
+  for (size_t p = 0; p < la->npages; p++) {
+    const tb_page *pa = &la->pages[p], *pb = &lb->pages[p];
+    assert_int_equal(pa->ndraws, pb->ndraws);
+    for (size_t k = 0; k < pa->ndraws; k++) {
+      const tb_draw *x = &pa->draws[k], *y = &pb->draws[k];
+      assert_int_equal(x->kind, y->kind);
+      assert_int_equal(x->face, y->face);
+      assert_true(x->x == y->x && x->y == y->y && x->w == y->w && x->word_space == y->word_space);
+      assert_int_equal(x->len, y->len);
+      if (x->text)
+        assert_memory_equal(x->text, y->text, x->len);
+    }
+    const tb_node *na = la->info[p].node, *nb = lb->info[p].node; /* two loads: two models */
+    assert_true((na == NULL) == (nb == NULL));
+    if (na) {
+      assert_int_equal(na->type, nb->type);
+      assert_int_equal(na->line, nb->line);
+      assert_int_equal(na->col, nb->col);
+    }
+    assert_int_equal(la->info[p].offset, lb->info[p].offset);
+  }
+}
+
+/* Words set before are replayed, not measured again: the layout is the same draw for draw as
+ * with every word measured, for the same word in other faces, sizes, languages (another
+ * hyphenator), links and code, with a glyph no font has, and over a chapter's worth of text. */
+static void test_word_cache_changes_nothing(void **state) {
+  (void)state;
+  static char src[80000];
+  snprintf(src, sizeof src, "---\ntitle: Cache\nlang: ms\n---\n# Pemasaran\n\n");
+  for (int i = 0; i < 30; i++)
+    strcat(src, "Pemasaran **pemasaran** *pemasaran* `pemasaran` [pemasaran](https://x.example/) "
+                "***pemasaran*** pemasaran-digital e/mel \u2603 \xe2\x98\x83 bersungguh-sungguh "
+                "kebertanggungjawaban ketidakbertanggungjawaban.\n\n");
+  strcat(src, "## pemasaran kebertanggungjawaban\n\n> pemasaran kebertanggungjawaban\n\n"
+              "- pemasaran kebertanggungjawaban\n\n"
+              "| pemasaran | kebertanggungjawaban |\n|---|---|\n| pemasaran | x |\n\n"
+              "Wie hei\xc3\x9ft die pemasaran auf Deutsch?\n");
+  tb_layout_word_cache = false;
+  laid a = lay(src, TB_PAPER_A5);
+  tb_layout_word_cache = true;
+  laid b = lay(src, TB_PAPER_A5);
+  assert_same_layout(a.lo, b.lo);
+  assert_inside_margins(b.lo);
+  unlay(&a);
+  unlay(&b);
+
+  /* The same words in a Malay and an English chapter hyphenate differently: the hyphenator is
+   * part of what a word is remembered by. */
+  char pa[] = "/tmp/test_layout_ms_XXXXXX.md", pb[] = "/tmp/test_layout_en_XXXXXX.md";
+  const char *body = "international interpretation considerations constitutional internationalization "
+                     "telecommunications responsibilities international interpretation.\n\n";
+  for (int k = 0; k < 2; k++) {
+    char *path = k ? pb : pa;
+    int fd = mkstemps(path, 3);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "---\ntitle: %s\nlang: %s\n---\n", k ? "English" : "Melayu", k ? "en" : "ms");
+    for (int i = 0; i < 12; i++)
+      fputs(body, f);
+    fclose(f);
+  }
+  const char *paths[] = {pa, pb};
+  tb_doc *docs[2];
+  tb_layout *los[2];
+  for (int cache = 0; cache < 2; cache++) {
+    tb_layout_word_cache = cache;
+    tb_error err;
+    tb_error_clear(&err);
+    docs[cache] = tb_load_files(paths, 2, &err);
+    assert_non_null(docs[cache]);
+    tb_layout_opts o = {TB_PAPER_A5, TB_TEST_ASSETS_DIR, false, NULL, NULL};
+    los[cache] = tb_layout_new(docs[cache], &fonts, &o, &err);
+    assert_non_null(los[cache]);
+  }
+  tb_layout_word_cache = true;
+  assert_same_layout(los[0], los[1]);
+  for (int k = 0; k < 2; k++) {
+    tb_layout_free(los[k]);
+    tb_doc_free(docs[k]);
+  }
+  unlink(pa);
+  unlink(pb);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -350,6 +439,7 @@ int main(void) {
       cmocka_unit_test(test_long_title_running_head),
       cmocka_unit_test(test_no_empty_contents_page),
       cmocka_unit_test(test_pages_told_as_laid_out),
+      cmocka_unit_test(test_word_cache_changes_nothing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
