@@ -971,6 +971,9 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     }
   }
   tb_buf txt = {0};
+  /* With page_starts_only nothing is drawn: the lines' boxes (heights, keeps, first words,
+   * footnote references) are made, their runs of text are not (a tenth of an EPUB's layout). */
+  bool drawn = !l->opts->page_starts_only;
   for (size_t li = 0; li < nl; li++) {
     tb_lb_line *ln = &lines[li];
     bool last = li + 1 == nl;
@@ -1007,7 +1010,7 @@ static void set_paragraph(L *l, const para_fmt *pf) {
     float x = x0, seg_x = x0, seg_w = 0, ws = 0;
     bool ws_set = false;
     style cur = {0};
-    bool have = false;
+    bool have = false; /* stays false when nothing is drawn */
     for (size_t i = ln->start; i < ln->end; i++) {
       tb_lb_item *it = &l->items[i];
       pbox *b = &l->boxes[i];
@@ -1020,6 +1023,8 @@ static void set_paragraph(L *l, const para_fmt *pf) {
           tb_grow(&l->fnrefs, &l->fnrefs_cap, l->nfnrefs + 1, sizeof *l->fnrefs);
           l->fnrefs[l->nfnrefs++] = b->st.fnref;
         }
+        if (!drawn)
+          continue; /* where the box starts and what it cites is all the page starts need */
         if (have && !same_style(&cur, &b->st)) {
           emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
           have = false;
@@ -1064,7 +1069,7 @@ static void set_paragraph(L *l, const para_fmt *pf) {
       }
       /* penalties inside a line draw nothing */
     }
-    if (ln->hyphenated && ln->end < l->nitems) {
+    if (drawn && ln->hyphenated && ln->end < l->nitems) {
       if (!have) {
         cur = l->boxes[ln->end].st;
         seg_x = x;

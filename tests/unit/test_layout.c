@@ -427,6 +427,44 @@ static void test_word_cache_changes_nothing(void **state) {
   unlink(pb);
 }
 
+/* The EPUB alone lays out with page_starts_only, which draws nothing: its pages must begin
+ * exactly where the PDF's do, with the same labels, chapters and statistics. */
+static void test_page_starts_only_same_pages(void **state) {
+  (void)state;
+  static char src[120000];
+  snprintf(src, sizeof src, "%s", article());
+  strcat(src, "\n# Lagi\n\n> Petikan *panjang* dengan nota kaki[^1] dan **tebal**.\n\n"
+              "1. Satu\n2. Dua ~~dibuang~~\n\n| a | b |\n|--:|:-:|\n| kanan | tengah |\n\n"
+              "[^1]: Nota kaki yang agak panjang juga.\n");
+  for (int i = 0; i < 60; i++)
+    strcat(src, "Perenggan panjang yang mengisi halaman demi halaman, dengan sempang-sempang.\n\n");
+  for (tb_paper paper = TB_PAPER_A4; paper <= TB_PAPER_LETTER; paper++) {
+    tb_error err;
+    tb_error_clear(&err);
+    tb_doc *doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
+    assert_non_null(doc);
+    tb_layout_opts full = {paper, TB_TEST_ASSETS_DIR, false, NULL, NULL};
+    tb_layout_opts starts = {paper, TB_TEST_ASSETS_DIR, true, NULL, NULL};
+    tb_layout *a = tb_layout_new(doc, &fonts, &full, &err), *b = tb_layout_new(doc, &fonts, &starts, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->npages, b->npages);
+    assert_int_equal(a->nfront, b->nfront);
+    for (size_t p = 0; p < a->npages; p++) {
+      assert_ptr_equal(a->info[p].node, b->info[p].node);
+      assert_int_equal(a->info[p].offset, b->info[p].offset);
+      assert_int_equal(a->info[p].chapter, b->info[p].chapter);
+      assert_string_equal(a->info[p].label, b->info[p].label);
+      assert_int_equal(b->pages[p].ndraws, 0);
+    }
+    assert_int_equal(a->nspaces, b->nspaces);
+    assert_true(a->space_max == b->space_max);
+    tb_layout_free(a);
+    tb_layout_free(b);
+    tb_doc_free(doc);
+  }
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -440,6 +478,7 @@ int main(void) {
       cmocka_unit_test(test_no_empty_contents_page),
       cmocka_unit_test(test_pages_told_as_laid_out),
       cmocka_unit_test(test_word_cache_changes_nothing),
+      cmocka_unit_test(test_page_starts_only_same_pages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
