@@ -461,7 +461,8 @@ struct tb_epub_job {
   const tb_doc *doc;
   const tb_epub_opts *opts;
   tb_epub_book book;
-  bool failed;   /* tb_epub_book_init failed: err is reported by tb_epub_job_finish */
+  bool failed;   /* tb_epub_book_init failed (set before the worker starts): err is reported by
+                    tb_epub_job_finish */
   tb_error err;
   /* the renderer's: the worker's while it runs, then the caller's */
   tb_epub_part *chapters; /* [nchapters]: chapter files, rendered and deflated in order */
@@ -477,6 +478,10 @@ struct tb_epub_job {
   bool closing, cancelled;
   bool threaded; /* the worker runs */
   pthread_t worker;
+  /* every entry, once assembled (by the worker as soon as the last chapter is rendered) */
+  bool assembled, assemble_failed; /* written by whoever assembles; read after the join */
+  tb_epub_part *parts;
+  size_t nparts;
 };
 
 /* Adds the pages told, then renders and deflates every chapter whose pages are all known. */
@@ -492,6 +497,8 @@ static void render_ready(tb_epub_job *j, const tb_page_info *pages, size_t n, si
     tb_epub_part_pack(j->z, &j->chapters[ci]);
   }
 }
+
+static void assemble(tb_epub_job *j);
 
 static void *worker_main(void *arg) {
   tb_epub_job *j = arg;
@@ -509,8 +516,13 @@ static void *worker_main(void *arg) {
     pthread_mutex_unlock(&j->mu);
     render_ready(j, pages, n, ready);
     free(pages);
+    /* The last chapter told means every page told: nav, ncx and the rest are made now, while
+     * the caller finishes its own work (the PDF's front matter, its temporary file). */
+    size_t nc = j->doc->nchapters;
+    if (nc > 0 && ready >= nc && j->next >= nc && !j->assembled)
+      assemble(j);
     pthread_mutex_lock(&j->mu);
-    if (last)
+    if (last || j->assembled)
       break;
   }
   pthread_mutex_unlock(&j->mu);
@@ -575,6 +587,9 @@ static void stop_worker(tb_epub_job *j, bool cancel) {
 }
 
 static void job_free(tb_epub_job *j) {
+  for (size_t i = 0; i < j->nparts; i++)
+    free(j->parts[i].data);
+  free(j->parts);
   for (size_t ci = 0; j->chapters && ci < j->doc->nchapters; ci++)
     free(j->chapters[ci].data);
   free(j->chapters);
@@ -595,45 +610,32 @@ void tb_epub_job_cancel(tb_epub_job *j) {
   job_free(j);
 }
 
-int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {
-  if (!j)
-    return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
-  stop_worker(j, false);
-  int rc = -1;
+/* Every entry in its fixed order, deflated: mimetype first and stored (OCF), then the package
+ * document, the navigation, the stylesheet, cover and title page, the chapters (rendered
+ * already: they recorded where headings, markers and notes land for nav and ncx) and the images.
+ * Needs every chapter rendered; on failure j->failed and j->err say why. */
+static void assemble(tb_epub_job *j) {
   const tb_doc *doc = j->doc;
   tb_epub_book *book = &j->book;
-  tb_epub_part *ps = NULL;
-  size_t np = 0;
   tb_buf *b = &j->buf;
   const char *D = "OEBPS/";
   char *css = NULL;
   size_t css_len = 0;
-  if (j->failed) {
-    if (err)
-      *err = j->err;
-    goto done;
-  }
-  if (!path) {
-    tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
-    goto done;
-  }
-  /* 2. Chapters first: they record where headings, markers and notes land for nav and ncx. What
-   *    the worker has not done is done here (all of it without a worker). */
-  render_ready(j, j->told, j->ntold, doc->nchapters);
-  j->ntold = 0;
-
+  j->assembled = true;
   if (!j->opts->assets_dir) {
-    tb_error_set(err, TB_ERR_ASSET, NULL, 0, 0, "no assets folder for css/terbit.css");
-    goto done;
+    tb_error_set(&j->err, TB_ERR_ASSET, NULL, 0, 0, "no assets folder for css/terbit.css");
+    j->assemble_failed = true;
+    return;
   }
   tb_buf_clear(b);
   tb_buf_printf(b, "%s/css/terbit.css", j->opts->assets_dir);
-  if (read_file(b->data, &css, &css_len, TB_ERR_ASSET, "stylesheet", err) != 0)
-    goto done;
+  if (read_file(b->data, &css, &css_len, TB_ERR_ASSET, "stylesheet", &j->err) != 0) {
+    j->assemble_failed = true;
+    return;
+  }
   tb_buf_clear(b);
-
-  /* 3. Every entry in its fixed order; mimetype first and stored (OCF). */
-  ps = tb_xcalloc(9 + doc->nchapters + book->nimages, sizeof *ps);
+  tb_epub_part *ps = j->parts = tb_xcalloc(9 + doc->nchapters + book->nimages, sizeof *ps);
+  size_t np = 0;
 #define TB_PART(dir, name, data, len, store) tb_epub_part_set(&ps[np++], dir, name, data, len, store)
 #define TB_PART_BUF(dir, name)                                                                     \
   do {                                                                                             \
@@ -672,16 +674,35 @@ int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {
   }
 #undef TB_PART_BUF
 #undef TB_PART
+  j->nparts = np;
   for (size_t i = 0; i < np; i++)
     tb_epub_part_pack(j->z, &ps[i]); /* the chapters are packed already */
+}
 
+int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {
+  if (!j)
+    return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
+  stop_worker(j, false);
+  int rc = -1;
+  if (!path && !j->failed) {
+    tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
+    goto done;
+  }
+  /* What the worker has not done is done here (all of it without a worker). */
+  if (!j->failed && !j->assembled) {
+    render_ready(j, j->told, j->ntold, j->doc->nchapters);
+    j->ntold = 0;
+    assemble(j);
+  }
+  if (j->failed || j->assemble_failed) {
+    if (err)
+      *err = j->err;
+    goto done;
+  }
   /* 4. The archive. */
-  if (tb_epub_zip_write(ps, np, doc->epoch, path, err) == 0)
+  if (tb_epub_zip_write(j->parts, j->nparts, j->doc->epoch, path, err) == 0)
     rc = 0;
 done:
-  for (size_t i = 0; i < np; i++)
-    free(ps[i].data);
-  free(ps);
   job_free(j);
   return rc;
 }

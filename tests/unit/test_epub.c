@@ -814,6 +814,19 @@ static void test_job(void **state) {
   tb_epub_job_cancel(NULL);
   assert_int_equal(access(b, F_OK), -1);
 
+  /* The worker assembles the book after its last chapter: a stylesheet missing then is
+   * reported by finish, and nothing is written. */
+  tb_epub_opts bad = jo;
+  bad.assets_dir = "/nonexistent-terbit-assets";
+  j = tb_epub_job_start(fx.doc, &bad, true);
+  tb_epub_job_pages(j, fx.doc->nchapters, fx.pages, fx.npages);
+  usleep(2000);
+  tb_error e2;
+  tb_error_clear(&e2);
+  assert_int_equal(tb_epub_job_finish(j, b, &e2), -1);
+  assert_int_equal(e2.code, TB_ERR_ASSET);
+  assert_int_equal(access(b, F_OK), -1);
+
   /* A start that fails (no identifier) is reported by finish, and nothing is written. */
   const char *uuid = fx.doc->uuid;
   fx.doc->uuid = NULL;
