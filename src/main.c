@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "util/i18n.h"
 #include "version.h"
+#include "util/thread.h"
 
 #define DEFAULT_SOURCE "pemasar-digital.md"
 
@@ -222,11 +223,7 @@ static void fonts_start(fonts_job *f, const char *assets) {
   memset(f, 0, sizeof *f);
   f->assets = assets;
   tb_error_clear(&f->err);
-  sigset_t all, old; /* signals stay with this thread, whose handlers clean up */
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  f->threaded = pthread_create(&f->thread, NULL, fonts_main, f) == 0;
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  f->threaded = tb_thread_start(&f->thread, fonts_main, f);
   if (!f->threaded)
     fonts_main(f);
 }

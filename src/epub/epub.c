@@ -1,13 +1,12 @@
 // epub.c -- tb_epub_write() and its job: gathers the book (images, cover, footnotes, page markers),
 // renders each chapter as soon as the layout has told where its pages begin (on a thread of its
 // own), runs the other producers and hands the entries to zip.c in a fixed order.
-#define _POSIX_C_SOURCE 200809L /* gmtime_r, pthread_sigmask */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r; pthread_sigmask in util/thread.h */
 
 #include "epub/epub.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <time.h>
 
 #include "util/hash.h"
+#include "util/thread.h"
 
 #define TB_CHECK(expr)                                                                         \
   do {                                                                                         \
@@ -549,12 +549,7 @@ tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool
   }
   j->z = tb_epub_deflater_new();
   if (threaded) {
-    /* Signals go to the caller's thread, whose handlers clean up its temporary files. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    j->threaded = pthread_create(&j->worker, NULL, worker_main, j) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    j->threaded = tb_thread_start(&j->worker, worker_main, j);
   }
   return j;
 }

@@ -1,11 +1,10 @@
 // load.c -- read sources, validate them, and build one tb_doc (front matter + Markdown).
-#define _POSIX_C_SOURCE 200809L /* pthread_sigmask */
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask in util/thread.h */
 #include "input/load.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "input/limits.h"
 #include "input/markdown.h"
 #include "util/utf8.h"
+#include "util/thread.h"
 
 /* Reads a whole regular file (at most TB_MAX_SOURCE_BYTES). */
 static char *read_file(const char *path, size_t *len, tb_error *err) {
@@ -215,11 +215,7 @@ static void digest_start(digest_job *d, const char *s, size_t len) {
   d->len = len;
   d->threaded = false;
   if (len >= DIGEST_THREAD_MIN) {
-    sigset_t all, old; /* signals stay with the main thread, whose handlers clean up */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    d->threaded = pthread_create(&d->thread, NULL, digest_main, d) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    d->threaded = tb_thread_start(&d->thread, digest_main, d);
   }
   if (!d->threaded)
     digest_main(d);
