@@ -103,8 +103,8 @@ static double line_width(const tb_lb_params *p, size_t wclass) {
 
 /* Adjustment ratio of a line of natural width l, stretch y, shrink z, fil count f, in width w. */
 static double adjustment(double l, double y, double z, double f, double w, bool ragged) {
-  double diff = w - l;
-  if (fabs(diff) <= EPS * fmax(1.0, fabs(w)))
+  double diff = w - l, aw = fabs(w);
+  if (fabs(diff) <= EPS * (aw > 1.0 ? aw : 1.0)) /* fmax(1, |w|): w is never NaN */
     return 0;
   if (diff > 0) {
     if (ragged || f > 0.5)
@@ -143,10 +143,9 @@ static size_t new_node(lb *c) {
   return c->npool++;
 }
 
-static void keep_active(lb *c, size_t a) {
-  tb_grow(&c->act2, &c->capact2, c->nact2 + 1, sizeof *c->act2);
-  c->act2[c->nact2++] = a;
-}
+/* The next active list: run_pass makes room for every node once per breakpoint (those kept and
+ * those the breakpoint creates), so a push needs no check. */
+static void keep_active(lb *c, size_t a) { c->act2[c->nact2++] = a; }
 
 /* Records a line from node a to the current breakpoint if it beats the candidate of its kind. */
 static void offer(lb *c, size_t a, double r, const bp *b, bool overfull) {
@@ -212,6 +211,9 @@ static size_t run_pass(lb *c, double tol, bool emergency) {
       continue;
     c->ncand = 0;
     c->nact2 = 0;
+    /* room for the nodes kept and for those commit() creates (at most one per width class and
+     * fitness class) */
+    tb_grow(&c->act2, &c->capact2, c->nact + 4 * (p->nwidths + 1), sizeof *c->act2);
     size_t least_from = NONE; /* emergency: the least overflowing node */
     double least_over = INFINITY, over_ratio = 0;
     for (size_t i = 0; i < c->nact; i++) {
@@ -231,7 +233,7 @@ static size_t run_pass(lb *c, double tol, bool emergency) {
       bool fits = r >= -1 - EPS;
       /* A's lines can only grow from here (given glue shrink <= width), except for this
          break's own penalty width (a hyphen), which later breaks do not carry. */
-      bool alive = fits || (info.width > 0 && (l - info.width) - z <= w + EPS * fmax(1, z));
+      bool alive = fits || (info.width > 0 && (l - info.width) - z <= w + EPS * (z > 1 ? z : 1));
       if (alive && !info.forced)
         keep_active(c, a);
       if (fits) {
