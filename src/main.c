@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,8 +208,7 @@ typedef struct fonts_job {
   tb_fonts fonts;
   tb_error err;
   int rc;
-  pthread_t thread;
-  bool threaded;
+  tb_task task;
 } fonts_job;
 
 static void *fonts_main(void *arg) {
@@ -223,16 +221,13 @@ static void fonts_start(fonts_job *f, const char *assets) {
   memset(f, 0, sizeof *f);
   f->assets = assets;
   tb_error_clear(&f->err);
-  f->threaded = tb_thread_start(&f->thread, fonts_main, f);
-  if (!f->threaded)
-    fonts_main(f);
+  tb_task_run(&f->task, fonts_main, f, true);
 }
 
 /* Waits for the fonts; true with *out loaded when they are and `want`; else frees them and, if
  * `want`, sets err to their error. */
 static bool fonts_join(fonts_job *f, bool want, tb_fonts *out, tb_error *err) {
-  if (f->threaded)
-    pthread_join(f->thread, NULL);
+  tb_task_join(&f->task);
   if (f->rc == 0 && want) {
     *out = f->fonts;
     return true;

@@ -334,28 +334,21 @@ void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n
     if (!p->body)
       continue; /* front matter: not in the page-list, no marker */
     size_t k = b->nbody++;
-    if (b->nbody > b->pages_cap) {
-      size_t cap = b->pages_cap;
-      tb_grow(&b->page_ids, &cap, b->nbody, sizeof *b->page_ids);
-      b->page_labels = tb_xrealloc(b->page_labels, cap * sizeof *b->page_labels);
-      b->page_home = tb_xrealloc(b->page_home, cap * sizeof *b->page_home);
-      b->page_chapter = tb_xrealloc(b->page_chapter, cap * sizeof *b->page_chapter);
-      b->page_seq = tb_xrealloc(b->page_seq, cap * sizeof *b->page_seq);
-      b->pages_cap = cap;
-    }
-    b->page_home[k] = p->chapter;
-    b->page_chapter[k] = -1;
-    b->page_seq[k] = -1;
+    tb_grow(&b->pages, &b->pages_cap, b->nbody, sizeof *b->pages);
+    tb_epub_page *pg = &b->pages[k];
+    pg->home = p->chapter;
+    pg->chapter = -1;
+    pg->seq = -1;
     if (p->label && *p->label)
-      b->page_labels[k] = tb_xstrdup(p->label);
+      pg->label = tb_xstrdup(p->label);
     else {
       char num[32];
       (void)snprintf(num, sizeof num, "%zu", b->nbody);
-      b->page_labels[k] = tb_xstrdup(num);
+      pg->label = tb_xstrdup(num);
     }
     tb_buf_clear(&id);
     tb_buf_puts(&id, "page-");
-    for (const char *s = b->page_labels[k]; *s; s++) {
+    for (const char *s = pg->label; *s; s++) {
       char c = *s;
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '-' || c == '_' || c == '.';
@@ -368,8 +361,8 @@ void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n
       id.len = base;
       tb_buf_printf(&id, "-%d", d);
     }
-    b->page_ids[k] = tb_xstrdup(id.data);
-    set_add(&b->page_id_set, b->page_ids[k]);
+    pg->id = tb_xstrdup(id.data);
+    set_add(&b->page_id_set, pg->id);
     /* A body page without a node (the layout should not make one) borrows the previous page's
      * place when that is in the same chapter, else its chapter's start: the page-list stays in
      * reading order (EPUBCheck NAV-011) and every entry keeps a marker of its own. */
@@ -439,14 +432,10 @@ void tb_epub_book_free(tb_epub_book *b) {
   free(b->fn_ref_chapter);
   free(b->fn_refs);
   for (size_t i = 0; i < b->nbody; i++) {
-    free(b->page_ids[i]);
-    free(b->page_labels[i]);
+    free(b->pages[i].id);
+    free(b->pages[i].label);
   }
-  free(b->page_ids);
-  free(b->page_labels);
-  free(b->page_home);
-  free(b->page_chapter);
-  free(b->page_seq);
+  free(b->pages);
   free(b->marks);
   free(b->page_id_set.slots);
   free(b->heading_chapter);
@@ -484,6 +473,13 @@ struct tb_epub_job {
   size_t nparts;
 };
 
+/* p holds data[0..len) under dir+name, deflated with the renderer's stream. */
+static void put_part(tb_epub_job *j, tb_epub_part *p, const char *dir, const char *name, char *data, size_t len,
+                     bool store) {
+  tb_epub_part_set(p, dir, name, data, len, store);
+  tb_epub_part_pack(j->z, p);
+}
+
 /* Adds the pages told, then renders and deflates every chapter whose pages are all known. */
 static void render_ready(tb_epub_job *j, const tb_page_info *pages, size_t n, size_t ready) {
   tb_epub_book_add_pages(&j->book, pages, n);
@@ -493,8 +489,7 @@ static void render_ready(tb_epub_job *j, const tb_page_info *pages, size_t n, si
     tb_epub_chapter_name(ci, name);
     tb_epub_xhtml_chapter(&j->book, ci, &j->buf);
     char *data = tb_buf_detach(&j->buf, &len);
-    tb_epub_part_set(&j->chapters[ci], "OEBPS/", name, data, len, false);
-    tb_epub_part_pack(j->z, &j->chapters[ci]);
+    put_part(j, &j->chapters[ci], "OEBPS/", name, data, len, false);
   }
 }
 
@@ -605,10 +600,22 @@ void tb_epub_job_cancel(tb_epub_job *j) {
   job_free(j);
 }
 
+/* The next entry of the archive, deflated as it is added (j->parts has room for all). */
+static void add_part(tb_epub_job *j, const char *dir, const char *name, char *data, size_t len, bool store) {
+  put_part(j, &j->parts[j->nparts++], dir, name, data, len, store);
+}
+
+/* The next entry, from what the producer left in j->buf. */
+static void add_buf(tb_epub_job *j, const char *dir, const char *name) {
+  size_t len;
+  char *data = tb_buf_detach(&j->buf, &len);
+  add_part(j, dir, name, data, len, false);
+}
+
 /* Every entry in its fixed order, deflated: mimetype first and stored (OCF), then the package
  * document, the navigation, the stylesheet, cover and title page, the chapters (rendered
  * already: they recorded where headings, markers and notes land for nav and ncx) and the images.
- * Needs every chapter rendered; on failure j->failed and j->err say why. */
+ * Needs every chapter rendered; on failure j->assemble_failed and j->err say why. */
 static void assemble(tb_epub_job *j) {
   const tb_doc *doc = j->doc;
   tb_epub_book *book = &j->book;
@@ -629,49 +636,36 @@ static void assemble(tb_epub_job *j) {
     return;
   }
   tb_buf_clear(b);
-  tb_epub_part *ps = j->parts = tb_xcalloc(9 + doc->nchapters + book->nimages, sizeof *ps);
-  size_t np = 0;
-#define TB_PART(dir, name, data, len, store) tb_epub_part_set(&ps[np++], dir, name, data, len, store)
-#define TB_PART_BUF(dir, name)                                                                     \
-  do {                                                                                             \
-    size_t len_;                                                                                   \
-    char *data_ = tb_buf_detach(b, &len_);                                                         \
-    TB_PART(dir, name, data_, len_, false);                                                        \
-  } while (0)
-  TB_PART("", "mimetype", tb_xstrdup("application/epub+zip"), 20, /*store*/ true);
+  j->parts = tb_xcalloc(9 + doc->nchapters + book->nimages, sizeof *j->parts);
+  add_part(j, "", "mimetype", tb_xstrdup("application/epub+zip"), 20, /*store*/ true);
   tb_epub_container_xml(b);
-  TB_PART_BUF("", "META-INF/container.xml");
+  add_buf(j, "", "META-INF/container.xml");
   tb_epub_opf(book, b);
-  TB_PART_BUF(D, "content.opf");
+  add_buf(j, D, "content.opf");
   tb_epub_nav(book, b);
-  TB_PART_BUF(D, "nav.xhtml");
+  add_buf(j, D, "nav.xhtml");
   tb_epub_ncx(book, b);
-  TB_PART_BUF(D, "toc.ncx");
-  TB_PART(D, "css/terbit.css", css, css_len, false);
+  add_buf(j, D, "toc.ncx");
+  add_part(j, D, "css/terbit.css", css, css_len, false);
   tb_epub_xhtml_cover(book, b);
-  TB_PART_BUF(D, "cover.xhtml");
+  add_buf(j, D, "cover.xhtml");
   if (book->cover.data) {
-    TB_PART(D, book->cover_name, book->cover.data, book->cover.len, false);
+    add_part(j, D, book->cover_name, book->cover.data, book->cover.len, false);
     book->cover.data = NULL;
   } else {
     tb_epub_cover_svg(book, b);
-    TB_PART_BUF(D, book->cover_name);
+    add_buf(j, D, book->cover_name);
   }
   tb_epub_xhtml_titlepage(book, b);
-  TB_PART_BUF(D, "titlepage.xhtml");
+  add_buf(j, D, "titlepage.xhtml");
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
-    ps[np++] = j->chapters[ci];
+    j->parts[j->nparts++] = j->chapters[ci]; /* packed already */
     j->chapters[ci].data = NULL;
   }
   for (size_t i = 0; i < book->nimages; i++) {
-    TB_PART(D, book->images[i].name, book->images[i].data, book->images[i].len, false);
+    add_part(j, D, book->images[i].name, book->images[i].data, book->images[i].len, false);
     book->images[i].data = NULL;
   }
-#undef TB_PART_BUF
-#undef TB_PART
-  j->nparts = np;
-  for (size_t i = 0; i < np; i++)
-    tb_epub_part_pack(j->z, &ps[i]); /* the chapters are packed already */
 }
 
 int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {

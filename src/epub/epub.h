@@ -72,6 +72,15 @@ typedef struct tb_epub_mark {
   size_t page;
 } tb_epub_mark;
 
+/* One entry of the page-list: a body page of the PDF edition. */
+typedef struct tb_epub_page {
+  char *id;    /* "page-5" */
+  char *label; /* the printed label ("5"; the body ordinal if none) */
+  int home;    /* the chapter the page begins in (the layout's), -1 none */
+  int chapter; /* where its marker was written; -1 not written */
+  long seq;    /* reading-order position of its marker (NCX playOrder) */
+} tb_epub_page;
+
 typedef struct tb_epub_strset {
   const char **slots;
   size_t cap, n;
@@ -98,11 +107,7 @@ typedef struct tb_epub_book {
    * "5" of the body is entry 4). Filled by tb_epub_book_add_pages as the layout tells them. */
   tb_epub_mark *marks; /* body pages with a node, sorted by (node, offset, page) */
   size_t nmarks, marks_cap;
-  char **page_ids;    /* [nbody]: "page-5" */
-  char **page_labels; /* [nbody]: the printed label ("5"; the body ordinal if none) */
-  int *page_home;     /* [nbody]: the chapter the page begins in (the layout's), -1 none */
-  int *page_chapter;  /* [nbody]: where its marker was written; -1 not written */
-  long *page_seq;     /* [nbody]: reading-order position of its marker (NCX playOrder) */
+  tb_epub_page *pages; /* [nbody] */
   size_t nbody, pages_cap; /* body pages (entries of the page-list) */
   tb_epub_strset page_id_set; /* the ids given, to keep them unique */
   const tb_node *prev_node;   /* the last page's marker place, lent to a page without a node */

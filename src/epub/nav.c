@@ -111,18 +111,19 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
 static void page_entries(const tb_epub_book *b, entries *e) {
   int prev_ch = -1;
   for (size_t i = 0; i < b->nbody; i++) {
-    int ch = b->page_chapter[i];
+    const tb_epub_page *pg = &b->pages[i];
+    int ch = pg->chapter;
     if (ch >= 0) {
-      add(e, b->page_labels[i], href_of((size_t)ch, b->page_ids[i]), 0, b->page_seq[i]);
+      add(e, pg->label, href_of((size_t)ch, pg->id), 0, pg->seq);
     } else {
-      ch = b->page_home[i];
+      ch = pg->home;
       if (ch < 0 || (size_t)ch >= b->doc->nchapters)
         continue;
       if (ch == prev_ch && e->n > 0) {
         const entry *last = &e->v[e->n - 1];
-        add(e, b->page_labels[i], tb_xstrdup(last->href), 0, last->seq);
+        add(e, pg->label, tb_xstrdup(last->href), 0, last->seq);
       } else {
-        add(e, b->page_labels[i], href_of((size_t)ch, NULL), 0, b->chapter_seq[ch]);
+        add(e, pg->label, href_of((size_t)ch, NULL), 0, b->chapter_seq[ch]);
       }
     }
     prev_ch = ch;

@@ -189,21 +189,19 @@ static size_t marks_first(const tb_epub_book *b, const tb_node *n) {
 }
 
 static void put_mark(render *r, size_t page) {
-  tb_epub_book *b = r->b;
-  if (b->page_chapter[page] >= 0)
+  tb_epub_page *pg = &r->b->pages[page];
+  if (pg->chapter >= 0)
     return; /* written already: ids stay unique */
   tb_buf *o = r->out;
-  const char *label = b->page_labels[page];
-  tb_buf_printf(o, "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"%s\" title=\"",
-                b->page_ids[page]);
-  tb_epub_escape_str(o, label);
+  tb_buf_printf(o, "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"%s\" title=\"", pg->id);
+  tb_epub_escape_str(o, pg->label);
   tb_buf_puts(o, "\" aria-label=\"");
   tb_epub_escape_str(o, tb_i18n(r->lang, TB_STR_PAGE));
   tb_buf_putc(o, ' ');
-  tb_epub_escape_str(o, label);
+  tb_epub_escape_str(o, pg->label);
   tb_buf_puts(o, "\"></span>");
-  b->page_chapter[page] = (int)r->ci;
-  b->page_seq[page] = b->seq++;
+  pg->chapter = (int)r->ci;
+  pg->seq = r->b->seq++;
 }
 
 /* Markers of pages that begin at node n (a block: just before its element, or inside it). */

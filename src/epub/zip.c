@@ -71,8 +71,7 @@ void tb_epub_part_pack(tb_epub_deflater *d, tb_epub_part *p) {
     return;
   }
   p->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)p->data, (uInt)p->len);
-  p->size = p->len;
-  free(p->data);
+  free(p->data); /* p->size keeps the entry's own size */
   p->len = d->z.total_out;
   p->data = tb_xrealloc(out, p->len ? p->len : 1);
   p->packed = true;

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +73,11 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
   return data;
 }
 
-/* Checks the bytes: no NUL, valid UTF-8, and counts bracket openers (limits.h). Line and column
- * (in characters, 1-based) of the first problem go into err. */
 /* Printable ASCII other than the characters validate() counts: needs no decoding and no check. */
 static inline bool plain_byte(unsigned char c) { return c > 0x20 && c < 0x7F && c != '[' && c != '<' && c != '|'; }
 
+/* Checks the bytes: no NUL, valid UTF-8, and counts bracket openers (limits.h). Line and column
+ * (in characters, 1-based) of the first problem go into err. */
 static int validate(const char *path, const char *s, size_t len, tb_error *err) {
   int line = 1, col = 1;
   /* the quadratic cases live inside one paragraph's inlines: '[' and '<!' are counted per
@@ -200,31 +199,12 @@ typedef struct digest_job {
   const char *s;
   size_t len;
   uuid_t out;
-  pthread_t thread;
-  bool threaded;
 } digest_job;
 
 static void *digest_main(void *arg) {
   digest_job *d = arg;
   uuid_generate_sha1(d->out, tb_ns, d->s, d->len);
   return NULL;
-}
-
-static void digest_start(digest_job *d, const char *s, size_t len) {
-  d->s = s;
-  d->len = len;
-  d->threaded = false;
-  if (len >= DIGEST_THREAD_MIN) {
-    d->threaded = tb_thread_start(&d->thread, digest_main, d);
-  }
-  if (!d->threaded)
-    digest_main(d);
-}
-
-static void digest_join(digest_job *d) {
-  if (d->threaded)
-    pthread_join(d->thread, NULL);
-  d->threaded = false;
 }
 
 static int import_one(tb_doc *doc, const char *path, const char *dir, const char *s, size_t len, bool first,
@@ -241,10 +221,11 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
   }
   if (len == 0)
     return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
-  digest_job digest;
-  digest_start(&digest, s, len);
+  digest_job digest = {s, len, {0}};
+  tb_task task;
+  tb_task_run(&task, digest_main, &digest, len >= DIGEST_THREAD_MIN);
   int rc = import_one(doc, path, dir, s, len, first, split, err);
-  digest_join(&digest);
+  tb_task_join(&task);
   tb_buf_put(all, digest.out, sizeof digest.out);
   return rc;
 }

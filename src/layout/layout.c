@@ -414,35 +414,38 @@ static void push_text_boxes(L *l, const char *s, size_t n, const style *st, cons
 
 static bool is_letter_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 
-/* One word (no spaces) of one style: hyphenation points and explicit break points become
- * penalties between its boxes. */
-static uint64_t wcache_hash(const char *s, size_t n, const style *st, bool hyph, const tb_hyphen *h) {
-  uint32_t size_bits;
-  memcpy(&size_bits, &st->size, sizeof size_bits);
-  uint64_t seed = TB_FNV1A_SEED ^ (uint64_t)(uintptr_t)h ^ ((uint64_t)size_bits << 20) ^
-                  ((uint64_t)st->face << 8) ^ (uint64_t)hyph;
-  return tb_fnv1a(s, n, seed);
-}
+/* A word's key: its bytes, the face and size it is set in, whether it hyphenates, and with what. */
+typedef struct wkey {
+  const char *s;
+  size_t n;
+  unsigned char face;
+  float size;
+  bool hyph;
+  const tb_hyphen *h;
+} wkey;
 
 /* The slot of the word (found, or the empty slot where it would go); NULL without a table. */
-static wentry *wcache_slot(const wcache *c, const char *s, size_t n, const style *st, bool hyph,
-                           const tb_hyphen *h) {
+static wentry *wcache_slot(const wcache *c, const wkey *k) {
   if (!c->cap)
     return NULL;
-  for (size_t k = wcache_hash(s, n, st, hyph, h) & (c->cap - 1);; k = (k + 1) & (c->cap - 1)) {
-    wentry *e = &c->slots[k];
-    if (!e->word || (e->len == n && e->h == h && e->hyph == hyph && e->face == (unsigned char)st->face &&
-                     e->size == st->size && !memcmp(e->word, s, n)))
+  uint32_t size_bits;
+  memcpy(&size_bits, &k->size, sizeof size_bits);
+  uint64_t seed = TB_FNV1A_SEED ^ (uint64_t)(uintptr_t)k->h ^ ((uint64_t)size_bits << 20) ^
+                  ((uint64_t)k->face << 8) ^ (uint64_t)k->hyph;
+  for (size_t i = tb_fnv1a(k->s, k->n, seed) & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+    wentry *e = &c->slots[i];
+    if (!e->word || (e->len == k->n && e->h == k->h && e->hyph == k->hyph && e->face == k->face &&
+                     e->size == k->size && !memcmp(e->word, k->s, k->n)))
       return e;
   }
 }
 
 /* Remembers the items push_word made of s[0..n) (from items[first] on), unless one is not of
  * the word's own bytes (a replacement mark for a missing glyph) or the cache is full. */
-static void wcache_add(L *l, const char *s, size_t n, const style *st, bool hyph, const tb_hyphen *h,
-                       size_t first) {
+static void wcache_add(L *l, const wkey *key, size_t first) {
   wcache *c = &l->wc;
-  size_t count = l->nitems - first;
+  const char *s = key->s;
+  size_t n = key->n, count = l->nitems - first;
   if (n > WCACHE_WORD_MAX || count > 255 || c->used >= WCACHE_MAX)
     return;
   for (size_t i = first; i < l->nitems; i++)
@@ -452,23 +455,23 @@ static void wcache_add(L *l, const char *s, size_t n, const style *st, bool hyph
     wcache old = *c;
     c->cap = old.cap ? old.cap * 2 : 4096;
     c->slots = tb_xcalloc(c->cap, sizeof *c->slots);
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.slots[i].word) {
-        style k = {0};
-        k.face = (tb_face)old.slots[i].face;
-        k.size = old.slots[i].size;
-        *wcache_slot(c, old.slots[i].word, old.slots[i].len, &k, old.slots[i].hyph, old.slots[i].h) = old.slots[i];
+    for (size_t i = 0; i < old.cap; i++) {
+      const wentry *o = &old.slots[i];
+      if (o->word) {
+        wkey k = {o->word, o->len, o->face, o->size, o->hyph, o->h};
+        *wcache_slot(c, &k) = *o;
       }
+    }
     free(old.slots);
   }
-  wentry *e = wcache_slot(c, s, n, st, hyph, h);
+  wentry *e = wcache_slot(c, key);
   tb_grow(&c->pieces, &c->pieces_cap, c->npieces + count, sizeof *c->pieces);
   e->word = lo_strndup(l, s, n);
   e->len = (uint16_t)n;
-  e->h = h;
-  e->hyph = hyph;
-  e->face = (unsigned char)st->face;
-  e->size = st->size;
+  e->h = key->h;
+  e->hyph = key->hyph;
+  e->face = key->face;
+  e->size = key->size;
   e->first = (uint32_t)c->npieces;
   e->npieces = (uint16_t)count;
   for (size_t i = first; i < l->nitems; i++) {
@@ -502,29 +505,33 @@ static void wcache_replay(L *l, const wentry *e, const char *s, const style *st,
 }
 
 static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
-                               tb_hyphen *h);
+                               bool hyph, tb_hyphen *h);
 
 bool tb_layout_word_cache = true;
 
+/* One word (no spaces) of one style: hyphenation points and explicit break points become
+ * penalties between its boxes. */
 static void push_word(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off) {
   bool hyph = !st->nohyph && !st->code && !st->uri && st->fnref == 0;
   tb_hyphen *h = hyph ? hyphenator(l, l->lang) : NULL;
-  const wentry *e = tb_layout_word_cache ? wcache_slot(&l->wc, s, n, st, hyph, h) : NULL;
+  wkey key = {s, n, (unsigned char)st->face, st->size, hyph, h};
+  const wentry *e = tb_layout_word_cache ? wcache_slot(&l->wc, &key) : NULL;
   if (e && e->word) {
     wcache_replay(l, e, s, st, node, off);
     return;
   }
   size_t first = l->nitems;
-  push_word_measured(l, s, n, st, node, off, h);
+  push_word_measured(l, s, n, st, node, off, hyph, h);
   if (tb_layout_word_cache)
-    wcache_add(l, s, n, st, hyph, h, first);
+    wcache_add(l, &key, first);
 }
 
-/* push_word's work for a word not seen before: h is the hyphenator when the style hyphenates. */
+/* push_word's work for a word not seen before: hyph says whether its style hyphenates, h is the
+ * hyphenator of its language then (NULL: none, only explicit breaks). */
 static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
-                               tb_hyphen *h) {
+                               bool hyph, tb_hyphen *h) {
   size_t pts[64], np = 0;
-  if (!st->nohyph && !st->code && !st->uri && st->fnref == 0) {
+  if (hyph) {
     /* the letters inside leading/trailing punctuation */
     size_t a = 0, b = n;
     while (a < b && !is_letter_byte((unsigned char)s[a]))
