@@ -96,13 +96,15 @@ static char *find_data(const char *sub, const char *probe) {
   return NULL;
 }
 
-/* ---- atomic output: a temporary file beside the target, renamed into place ---- */
+/* ---- atomic output: a temporary file beside each target, renamed into place ---- */
 
-static char tmp_path[PATH_MAX + 64]; /* the temporary file being written, or "" */
+enum { OUT_PDF, OUT_EPUB, NOUT };
+static char tmp_path[NOUT][PATH_MAX + 64]; /* each output's temporary file, or "" */
 
 static void on_signal(int sig) {
-  if (tmp_path[0])
-    unlink(tmp_path);
+  for (int i = 0; i < NOUT; i++)
+    if (tmp_path[i][0])
+      unlink(tmp_path[i]);
   /* in the handler nothing is left to do if these fail */
   (void)signal(sig, SIG_DFL);
   (void)raise(sig);
@@ -123,8 +125,8 @@ static void install_signals(void) {
 static const char *const *sources; /* the sources of this export: never overwritten */
 static size_t nsources;
 
-/* Makes an empty temporary file in target's folder; its path goes into tmp_path. */
-static int open_temp(const char *target, tb_error *err) {
+/* Makes an empty temporary file in target's folder; its path goes into tmp_path[slot]. */
+static int open_temp(const char *target, int slot, tb_error *err) {
   struct stat st;
   if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0,
@@ -143,17 +145,19 @@ static int open_temp(const char *target, tb_error *err) {
     (void)snprintf(dir, sizeof dir, ".");
   if (!is_dir(dir))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
+  /* no signal between the file's creation and its name's landing where the handler looks */
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &old);
-  int n = snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-XXXXXX", dir, base);
+  char *tp = tmp_path[slot];
+  int n = snprintf(tp, sizeof tmp_path[slot], "%s/.%s.tmp-XXXXXX", dir, base);
   int fd = -1;
-  if (n < 0 || (size_t)n >= sizeof tmp_path)
+  if (n < 0 || (size_t)n >= sizeof tmp_path[slot])
     errno = ENAMETOOLONG; /* cut, the name would lose its XXXXXX */
   else
-    fd = mkstemp(tmp_path);
+    fd = mkstemp(tp);
   if (fd < 0)
-    tmp_path[0] = 0;
+    tp[0] = 0;
   sigprocmask(SIG_SETMASK, &old, NULL);
   if (fd < 0)
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot create a temporary file in '%s': %s", dir,
@@ -163,41 +167,52 @@ static int open_temp(const char *target, tb_error *err) {
   return 0;
 }
 
-static void drop_temp(void) {
-  if (tmp_path[0]) {
-    unlink(tmp_path);
-    tmp_path[0] = 0;
+static void drop_temp(int slot) {
+  if (tmp_path[slot][0]) {
+    unlink(tmp_path[slot]);
+    tmp_path[slot][0] = 0;
   }
 }
 
-/* Errors raised while writing the temporary file name the target the user asked for. */
-static void name_target(tb_error *err, const char *target) {
-  if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path) || strstr(err->file, ".tmp-")))
+/* Errors raised while writing a temporary file name the target the user asked for. */
+static void name_target(tb_error *err, int slot, const char *target) {
+  if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path[slot]) || strstr(err->file, ".tmp-")))
     (void)snprintf(err->file, sizeof err->file, "%s", target); /* a message: cut if need be */
 }
 
 /* Flushes the finished temporary file to disk and renames it over the target. */
-static int commit_temp(const char *target, tb_error *err) {
-  int fd = open(tmp_path, O_RDONLY);
+static int commit_temp(int slot, const char *target, tb_error *err) {
+  int fd = open(tmp_path[slot], O_RDONLY);
   if (fd < 0 || fsync(fd) != 0) {
     if (fd >= 0)
       close(fd);
-    drop_temp();
+    drop_temp(slot);
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot flush the output: %s", strerror(errno));
   }
   close(fd);
   struct stat st;
   if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-    drop_temp();
+    drop_temp(slot);
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "exists and is not a regular file; refusing to replace it");
   }
-  if (rename(tmp_path, target) != 0) {
+  if (rename(tmp_path[slot], target) != 0) {
     int e = errno;
-    drop_temp();
+    drop_temp(slot);
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot rename into place: %s", strerror(e));
   }
-  tmp_path[0] = 0;
+  tmp_path[slot][0] = 0;
   return 0;
+}
+
+/* Ends one output once its writer has filled tmp_path[slot] (rc 0: it replaces target) or failed
+ * (its error names target, and the temporary file is gone). */
+static void finish_output(int slot, const char *target, int rc, tb_error *err) {
+  if (rc == 0)
+    commit_temp(slot, target, err);
+  else {
+    name_target(err, slot, target);
+    drop_temp(slot);
+  }
 }
 
 /* ---- the export command ---- */
@@ -354,43 +369,48 @@ static int cmd_export(int argc, char **argv) {
   tb_fonts fonts;
   bool fonts_ok = fonts_join(&fj, doc != NULL, &fonts, &err);
   tb_layout *lo = NULL;
+  /* The output folder and both temporary files are made before the layout: a target that cannot
+   * be written is told at once, not after the work, and from here a signal finds nothing but
+   * them to remove. A folder made here is removed again if the export fails. */
+  bool ready = fonts_ok, made_folder = false;
+  if (ready && folder && !is_dir(out)) {
+    if (mkdir(out, 0777) == 0)
+      made_folder = true;
+    else {
+      tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
+      ready = false;
+    }
+  }
+  if (ready && want_pdf)
+    ready = open_temp(pdf_path, OUT_PDF, &err) == 0;
+  if (ready && want_epub)
+    ready = open_temp(epub_path, OUT_EPUB, &err) == 0;
   /* The EPUB is started before the layout: a thread of its own renders and deflates each
    * chapter as soon as the layout has told where its pages begin (the page-list's markers). */
   char source[128];
   (void)snprintf(source, sizeof source, "terbit %s PDF, %s", TB_VERSION, tb_paper_name((tb_paper)paper));
   tb_epub_opts eo = {assets, NULL, 0, source, "terbit " TB_VERSION};
-  tb_epub_job *job = fonts_ok && want_epub ? tb_epub_job_start(doc, &eo, true) : NULL;
+  tb_epub_job *job = ready && want_epub ? tb_epub_job_start(doc, &eo, true) : NULL;
   /* the EPUB alone needs only where pages begin, not what is drawn on them */
   tb_layout_opts lopts = {(tb_paper)paper, assets, !want_pdf, job ? tb_epub_job_pages : NULL, job};
-  if (fonts_ok)
+  if (ready)
     lo = tb_layout_new(doc, &fonts, &lopts, &err);
   if (lo && stats)
     print_stats(lo);
-  /* the output folder is made only once there is something to put in it */
-  if (lo && folder && !is_dir(out) && mkdir(out, 0777) != 0)
-    tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
-  if (lo && want_pdf && !tb_error_is_set(&err) && open_temp(pdf_path, &err) == 0) {
+  if (lo && want_pdf && !tb_error_is_set(&err)) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
-    if (tb_pdf_write(doc, lo, &fonts, &po, tmp_path, &err) == 0)
-      commit_temp(pdf_path, &err);
-    else {
-      name_target(&err, pdf_path);
-      drop_temp();
-    }
+    finish_output(OUT_PDF, pdf_path, tb_pdf_write(doc, lo, &fonts, &po, tmp_path[OUT_PDF], &err), &err);
   }
-  if (job && lo && !tb_error_is_set(&err) && open_temp(epub_path, &err) == 0) {
-    /* The archive is made in memory and written to our temporary file: a signal meanwhile
-     * finds nothing but that file to remove (the worker thread takes no signal). */
-    int rc = tb_epub_job_finish(job, tmp_path, &err);
+  if (job && lo && !tb_error_is_set(&err)) {
+    /* the worker thread takes no signal; the archive is made in memory, then written */
+    finish_output(OUT_EPUB, epub_path, tb_epub_job_finish(job, tmp_path[OUT_EPUB], &err), &err);
     job = NULL;
-    if (rc == 0)
-      commit_temp(epub_path, &err);
-    else {
-      name_target(&err, epub_path);
-      drop_temp();
-    }
   }
   tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
+  drop_temp(OUT_PDF);      /* what is left was not written */
+  drop_temp(OUT_EPUB);
+  if (made_folder && tb_error_is_set(&err))
+    (void)rmdir(out); /* only if nothing landed in it */
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);

@@ -171,6 +171,23 @@ for fmt in pdf epub; do
   no_temps "$fmt write failure" "$WORK/run"
 done
 
+# a folder that terbit made for a failed export is removed again (the write fails half-way)
+t limitdir bash -c "ulimit -f 4; exec \"\$0\" export --pdf -o made-for-it/ \"\$1\"" "$TERBIT" "$SOURCE"
+if [ "$RC" -eq 3 ] && [ ! -e "$WORK/run/made-for-it" ]; then ok "a folder made for a failed export is removed (exit $RC)"
+else fail "a folder made for a failed export is removed" "exit $RC (want 3); left: $(ls -la "$WORK/run/made-for-it" 2>&1)"; fi
+
+# a target that cannot be replaced is refused before the layout (--stats prints after it), and
+# with both formats nothing is written: the PDF's target was fine, the EPUB's is a folder
+stem=$(basename "$SOURCE" .md)
+mkdir -p "$WORK/run/early/$stem.epub"
+t early "$TERBIT" export --pdf --epub --stats -o early/ "$SOURCE"
+if [ "$RC" -eq 3 ] && grep -q "early/$stem.epub: exists and is not a regular file" <<<"$ERR" && ! grep -q '^stats:' <<<"$ERR"; then
+  ok "a refused target is refused before the layout (exit $RC)"
+else fail "a refused target is refused before the layout" "exit $RC (want 3, no 'stats:' line); stderr: $ERR"; fi
+if [ ! -e "$WORK/run/early/$stem.pdf" ]; then ok "a refused EPUB target: no PDF written either"
+else fail "a refused EPUB target: no PDF written either" "$(ls -la "$WORK/run/early")"; fi
+no_temps "a refused target" "$WORK/run/early"
+
 # an output folder that cannot be written (skipped as root, who may write anywhere)
 if [ "$(id -u)" -ne 0 ]; then
   mkdir -p "$WORK/run/ro" && chmod 555 "$WORK/run/ro"

@@ -168,22 +168,24 @@ small="$work/signals/small/buku.md"
 mkbook "$small" "Kecil"
 
 # $1 signal, $2 format, $3 when: the name pattern of the file whose appearance triggers the signal,
-# $4 a label, $5 extra find(1) tests for the trigger file (e.g. -size +0: being written)
+# $4 a label, $5 "nonempty" to wait until that file has bytes in it (being written)
 signal_case() {
-  local sig=$1 fmt=$2 pat=$3 d="$work/signals/$1-$2-${4// /-}" rc pid t extra=${5:-}
+  local sig=$1 fmt=$2 pat=$3 d="$work/signals/$1-$2-${4// /-}" rc pid t want_bytes=${5:-}
   mkdir -p "$d/out"
   "$terbit" export --$fmt -q -o "$d/out/" "$small" 2>/dev/null # the previous output
   local before
   before=$(sha "$d/out/buku.$fmt")
   "$terbit" export --$fmt -q -o "$d/out/" "$big" 2>"$d/err" &
   pid=$!
-  # wait (up to 120 s) for the trigger file, then signal at once
-  local seen=no
-  for ((t = 0; t < 12000; t++)); do
-    # shellcheck disable=SC2086
-    if [ -n "$(find "$d/out" -maxdepth 1 -name "$pat" $extra -print -quit)" ]; then seen=yes; break; fi
+  # wait (up to 120 s) for the trigger file, then signal at once; the polling uses builtins only
+  # (no find(1) per round), so that a window of a few milliseconds is not missed
+  local seen=no f
+  for ((t = 0; t < 60000; t++)); do
+    for f in "$d/out/"$pat; do
+      if [ -e "$f" ] && { [ -z "$want_bytes" ] || [ -s "$f" ]; }; then seen=yes; break 2; fi
+    done
     kill -0 $pid 2>/dev/null || break
-    sleep 0.01
+    sleep 0.002
   done
   kill -s "$sig" $pid 2>/dev/null
   wait $pid
@@ -201,9 +203,9 @@ signal_case() {
 }
 for sig in TERM INT; do
   signal_case $sig pdf '.buku.pdf.tmp-*' "temp created"
-  signal_case $sig pdf '.buku.pdf.tmp-*' "being written" "-size +0"
-  # the EPUB's chapters are rendered on a thread of their own while the layout runs, and the
-  # archive is made in memory, then written to our temporary file (libzip makes no file of its own)
+  signal_case $sig pdf '.buku.pdf.tmp-*' "being written" nonempty
+  # the EPUB's temporary file is made before the layout, while a thread of its own renders the
+  # chapters; the archive is made in memory, then written to it (libzip makes no file of its own)
   signal_case $sig epub '.buku.epub.tmp-*' "temp created"
 done
 
