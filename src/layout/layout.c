@@ -181,6 +181,8 @@ typedef struct L {
   float marker_x;
   tb_face marker_face;
   int pending_heading; /* heading to anchor on the next content box */
+  int cur_elem;        /* the structure element new draws belong to (0: artifacts) */
+  int marker_elem;     /* the element of the pending list marker */
   bool keep_next;      /* the next content box keeps with the previous one */
   bool opens_chapter;
   /* paragraph scratch */
@@ -207,7 +209,35 @@ static tb_draw *add_draw(L *l) {
   tb_grow(&l->draws, &l->draws_cap, l->ndraws + 1, sizeof *l->draws);
   tb_draw *d = &l->draws[l->ndraws++];
   memset(d, 0, sizeof *d);
+  d->elem = l->cur_elem;
   return d;
+}
+
+/* A new structure element inside parent; 0 (nothing) when nothing is drawn. */
+static int new_elem(L *l, tb_role role, int parent) {
+  tb_layout *lo = l->lo;
+  if (l->opts->page_starts_only)
+    return 0;
+  tb_grow(&lo->elems, &lo->elems_cap, lo->nelems + 1, sizeof *lo->elems);
+  lo->elems[lo->nelems] = (tb_elem){role, parent};
+  return (int)lo->nelems++;
+}
+
+/* Gives the newest element e its alternate text or language (owned by the layout or the doc). */
+static void set_elem_attr(L *l, int e, const char *alt, const char *lang) {
+  tb_layout *lo = l->lo;
+  if (e <= 0)
+    return;
+  tb_grow(&lo->attrs, &lo->attrs_cap, lo->nattrs + 1, sizeof *lo->attrs);
+  lo->attrs[lo->nattrs++] = (tb_elem_attr){e, alt, lang};
+}
+
+/* Opens a new element inside the current one and makes it current; returns the one it replaces,
+ * for the caller to restore. */
+static int open_elem(L *l, tb_role role) {
+  int was = l->cur_elem;
+  l->cur_elem = new_elem(l, role, was);
+  return was;
 }
 
 /* Gives a text draw its text (a copy owned by the layout) and its width w. With
@@ -807,6 +837,7 @@ static void quote_bars(L *l, float len) {
   for (int q = 0; q < l->quote_depth && q < 64; q++) {
     tb_draw *d = add_draw(l);
     d->kind = TB_DRAW_RULE;
+    d->elem = 0; /* decoration: an artifact */
     d->x = l->quote_x[q];
     d->y = -1.0f;
     d->h = len;
@@ -829,12 +860,14 @@ static vbox *open_box(L *l, float h, float base) {
   if (l->marker) {
     tb_draw *d = add_draw(l);
     d->kind = TB_DRAW_TEXT;
+    d->elem = l->marker_elem ? l->marker_elem : l->cur_elem;
     d->face = l->marker_face;
     d->size = BODY_SIZE;
     d->x = l->marker_x;
     d->y = base;
     set_draw_text(l, d, l->marker, l->marker_len, text_width(l, d->face, d->size, l->marker, l->marker_len));
     l->marker = NULL;
+    l->marker_elem = 0;
   }
   if (l->pending_heading >= 0) {
     vb->heading = l->pending_heading;
@@ -880,6 +913,10 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
     return;
   tb_draw *d = add_draw(l);
   d->kind = TB_DRAW_TEXT;
+  /* a linked run is a Link element of its own, holding its text and its annotation */
+  int link = st->uri || st->heading >= 0 ? new_elem(l, TB_ROLE_LINK, l->cur_elem) : 0;
+  if (link)
+    d->elem = link;
   d->face = st->face;
   d->size = st->size;
   d->x = x;
@@ -890,6 +927,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   if (st->strike) {
     tb_draw *r = add_draw(l);
     r->kind = TB_DRAW_RULE;
+    r->elem = 0; /* the strike-through line: the text says it (the EPUB's <del>) */
     r->x = x;
     r->y = base - st->size * 0.28f;
     r->w = w;
@@ -903,6 +941,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
     k->y1 = base - st->size * 0.85f - st->rise;
     k->uri = st->uri;
     k->heading = st->heading;
+    k->elem = link;
   }
   tb_buf_clear(txt);
 }
@@ -1085,6 +1124,13 @@ static void set_paragraph(L *l, const para_fmt *pf) {
       }
       tb_buf_putc(&txt, '-');
       seg_w = x + (float)l->items[ln->end].width - seg_x;
+    } else if (have && !last && ln->end < l->nitems &&
+               (l->items[ln->end].type == TB_LB_GLUE ||
+                (l->items[ln->end].type == TB_LB_PENALTY && l->items[ln->end].penalty <= -TB_LB_INFINITY))) {
+      /* A line that ends between words ends with a space glyph: text read from the structure
+       * tree (a screen reader, a reflowing viewer) would otherwise run its last word into the
+       * next line's first. It is drawn past the run's width, so nothing moves. */
+      tb_buf_putc(&txt, ' ');
     }
     if (have)
       emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
@@ -1113,8 +1159,10 @@ static void layout_image(L *l, const tb_node *img);
 
 static void layout_paragraph(L *l, const tb_node *n, para_fmt pf, style st) {
   size_t first_image = l->npending_images;
+  int was = open_elem(l, TB_ROLE_P);
   collect_inlines(l, n, st);
   set_paragraph(l, &pf);
+  l->cur_elem = was; /* its images are figures beside it */
   size_t end = l->npending_images;
   for (size_t i = first_image; i < end; i++)
     layout_image(l, l->pending_images[i]);
@@ -1139,6 +1187,7 @@ static void layout_heading(L *l, const tb_node *n) {
   st.nohyph = true;
   l->pending_heading = idx;
   size_t first = l->vl.n;
+  int was = open_elem(l, (tb_role)(TB_ROLE_H1 + (level >= 1 && level <= 6 ? level - 1 : 0)));
   collect_inlines(l, n, st);
   if (l->nitems == 0) {
     /* an empty heading still anchors its place */
@@ -1147,6 +1196,7 @@ static void layout_heading(L *l, const tb_node *n) {
   } else {
     set_paragraph(l, &pf);
   }
+  l->cur_elem = was;
   for (size_t i = first + 1; i < l->vl.n; i++)
     l->vl.v[i].keep_prev = true;
   add_glue(l, chapter_title ? 14.0f : size * 0.45f);
@@ -1169,6 +1219,9 @@ static void layout_code(L *l, const tb_node *n) {
   size_t first = l->vl.n;
   size_t pos = 0;
   tb_buf line = {0};
+  /* a block of code: a P holding Code (an inline type in ISO 32000-1) */
+  int was = open_elem(l, TB_ROLE_P);
+  l->cur_elem = new_elem(l, TB_ROLE_CODE, l->cur_elem);
   do {
     size_t e = pos;
     while (e < len && s[e] != '\n')
@@ -1214,6 +1267,15 @@ static void layout_code(L *l, const tb_node *n) {
         d->x = x;
         d->y = vb->base;
         set_draw_text(l, d, b->s, b->len, (float)l->items[i].width);
+        if (i + 1 == l->nitems && q >= e && e < len && d->text) {
+          /* the source line ends here (not a wrap): a space glyph, as between the lines of a
+           * paragraph, so that text read from the structure tree keeps its lines apart */
+          char *t = tb_arena_alloc(&l->lo->arena, b->len + 1);
+          memcpy(t, b->s, b->len);
+          t[b->len] = ' ';
+          d->text = t;
+          d->len = b->len + 1;
+        }
         x += (float)l->items[i].width;
       }
       l->nitems = save;
@@ -1223,6 +1285,7 @@ static void layout_code(L *l, const tb_node *n) {
     pos = e + 1;
   } while (pos <= len);
   tb_buf_free(&line);
+  l->cur_elem = was;
   add_glue(l, PARA_SKIP);
 }
 
@@ -1231,6 +1294,7 @@ static void layout_rule(L *l) {
   vbox *vb = open_box(l, 8.0f, 4.0f);
   tb_draw *d = add_draw(l);
   d->kind = TB_DRAW_RULE;
+  d->elem = 0; /* a thematic break is drawn, not read */
   d->x = l->left + l->width * 0.35f;
   d->y = 4.0f;
   d->w = l->width * 0.3f;
@@ -1257,7 +1321,20 @@ static const tb_node *only_image(const tb_node *para) {
  * its alt text below it as a caption. */
 static void layout_image(L *l, const tb_node *img) {
   add_glue(l, PARA_SKIP);
+  int was = l->cur_elem;
   if (img->image.path) {
+    /* a Figure, its alternate text the image's description (else its title) */
+    l->cur_elem = new_elem(l, TB_ROLE_FIGURE, was);
+    if (l->cur_elem) {
+      tb_buf alt = {0};
+      tb_node_plain_text(img, &alt);
+      if (!alt.len && img->as.link.title)
+        tb_buf_puts(&alt, img->as.link.title);
+      if (!alt.len)
+        tb_buf_puts(&alt, tb_i18n(l->lang, TB_STR_IMAGE));
+      set_elem_attr(l, l->cur_elem, lo_strndup(l, alt.data, alt.len), NULL);
+      tb_buf_free(&alt);
+    }
     float w = (float)img->image.width * 0.75f, h = (float)img->image.height * 0.75f; /* 96 dpi */
     float maxh = l->text_h * 0.7f;
     if (w > l->width) {
@@ -1281,6 +1358,8 @@ static void layout_image(L *l, const tb_node *img) {
     close_box(l, vb);
     l->keep_next = true;
   }
+  /* the caption of an image we carry; the stand-in text of one we could not, a paragraph */
+  l->cur_elem = new_elem(l, img->image.path ? TB_ROLE_CAPTION : TB_ROLE_P, was);
   /* The caption, as the EPUB has it: for an image we carry, its title, else its alt text; for
    * one we could not use, its alt text (else its title, else the word for "image"), linked to
    * its URL when that is a link. */
@@ -1300,6 +1379,7 @@ static void layout_image(L *l, const tb_node *img) {
     }
   }
   set_paragraph(l, &pf);
+  l->cur_elem = was;
   l->keep_next = false;
   add_glue(l, PARA_SKIP);
 }
@@ -1363,7 +1443,10 @@ static void layout_table(L *l, const tb_node *t) {
   add_glue(l, PARA_SKIP);
   float save_left = l->left, save_width = l->width;
   bool first_row = true;
+  int was = open_elem(l, TB_ROLE_TABLE), table = l->cur_elem;
   for (const tb_node *row = t->first; row; row = row->next) {
+    int tr = new_elem(l, TB_ROLE_TR, table);
+    l->cur_elem = tr;
     /* lay out each cell into its own run of line boxes, then merge them into one row box */
     open_box(l, 0, 0);
     size_t rb_index = l->vl.n - 1;
@@ -1378,9 +1461,11 @@ static void layout_table(L *l, const tb_node *t) {
       if (row->as.row.header)
         st.face = TB_FACE_BOLD;
       para_fmt pf = {size, size * 1.3f, false, false, 0, false};
+      l->cur_elem = new_elem(l, row->as.row.header ? TB_ROLE_TH : TB_ROLE_TD, tr);
       collect_inlines(l, cell, st);
       /* alignment */
       set_paragraph(l, &pf);
+      l->cur_elem = tr;
       float y = pad;
       for (size_t i = v0; i < l->vl.n; i++) {
         vbox *cb = &l->vl.v[i];
@@ -1424,6 +1509,7 @@ static void layout_table(L *l, const tb_node *t) {
     if (!rb->start_node)
       rb->start_node = row;
     /* rules: above the first row, below every row (heavier under the header) */
+    l->cur_elem = 0; /* the rules are drawn, not read */
     if (first_row) {
       tb_draw *d = add_draw(l);
       d->kind = TB_DRAW_RULE;
@@ -1443,6 +1529,7 @@ static void layout_table(L *l, const tb_node *t) {
       l->keep_next = true; /* the header row stays with the first body row */
     first_row = false;
   }
+  l->cur_elem = was;
   l->left = save_left;
   l->width = save_width;
   free(nat);
@@ -1465,6 +1552,7 @@ static void layout_list(L *l, const tb_node *list) {
   if (indent > l->width / 3)
     indent = l->width / 3;
   add_glue(l, PARA_SKIP);
+  int was = open_elem(l, TB_ROLE_L), lst = l->cur_elem;
   for (const tb_node *it = list->first; it; it = it->next, num++) {
     char buf[48];
     const char *m;
@@ -1484,6 +1572,9 @@ static void layout_list(L *l, const tb_node *list) {
     l->marker = lo_strndup(l, m, mlen);
     l->marker_len = mlen;
     l->marker_face = mf;
+    int li = new_elem(l, TB_ROLE_LI, lst);
+    l->marker_elem = new_elem(l, TB_ROLE_LBL, li);
+    l->cur_elem = new_elem(l, TB_ROLE_LBODY, li);
     l->marker_x = save_left + indent - 5.0f - w;
     if (l->marker_x < save_left)
       l->marker_x = save_left;
@@ -1499,9 +1590,11 @@ static void layout_list(L *l, const tb_node *list) {
     }
     l->left = save_left;
     l->width = save_width;
+    l->cur_elem = lst;
     if (it->next)
       add_glue(l, list->as.list.tight ? 1.5f : PARA_SKIP);
   }
+  l->cur_elem = was;
   add_glue(l, PARA_SKIP);
 }
 
@@ -1540,7 +1633,9 @@ static void layout_block(L *l, const tb_node *n) {
     if (l->width < 24)
       l->width = 24;
     add_glue(l, PARA_SKIP);
+    int was = open_elem(l, TB_ROLE_BLOCKQUOTE);
     layout_blocks(l, n->first);
+    l->cur_elem = was;
     l->quote_depth--;
     l->left = save_left;
     l->width = save_width;
@@ -1669,9 +1764,11 @@ static bool can_break_before(const vlist *vl, size_t j) {
   return true;
 }
 
-static void add_text(tb_page *p, L *l, tb_face f, float size, float x, float y, const char *s, float gray) {
+static void add_text(tb_page *p, L *l, int elem, tb_face f, float size, float x, float y, const char *s,
+                     float gray) {
   tb_draw d = {0};
   d.kind = TB_DRAW_TEXT;
+  d.elem = elem;
   d.face = f;
   d.size = size;
   d.x = x;
@@ -1681,9 +1778,10 @@ static void add_text(tb_page *p, L *l, tb_face f, float size, float x, float y, 
   page_draw(l, p, &d);
 }
 
-static void add_centered(tb_page *p, L *l, tb_face f, float size, float y, const char *s, float gray) {
+/* elem 0: running heads and page numbers, artifacts */
+static void add_centered(tb_page *p, L *l, int elem, tb_face f, float size, float y, const char *s, float gray) {
   float w = text_width(l, f, size, s, strlen(s));
-  add_text(p, l, f, size, (l->g.w - w) / 2, y, s, gray);
+  add_text(p, l, elem, f, size, (l->g.w - w) / 2, y, s, gray);
 }
 
 /* Moves draws and links from index d0/l0 on by dx (to the text block's left edge). */
@@ -1830,7 +1928,7 @@ static void paginate_body(L *l) {
             break;
           *sp = 0;
         }
-        add_centered(p, l, TB_FACE_ITALIC, HEAD_SIZE_PT, l->g.h - l->g.top + 22.0f, buf, 0.25f);
+        add_centered(p, l, 0, TB_FACE_ITALIC, HEAD_SIZE_PT, l->g.h - l->g.top + 22.0f, buf, 0.25f);
         tb_draw r = {0};
         r.kind = TB_DRAW_RULE;
         r.x = l->g.inner;
@@ -1841,7 +1939,7 @@ static void paginate_body(L *l) {
         page_draw(l, p, &r);
       }
     }
-    add_centered(p, l, TB_FACE_REGULAR, 9.0f, bottom - 30.0f, info->label, 0);
+    add_centered(p, l, 0, TB_FACE_REGULAR, 9.0f, bottom - 30.0f, info->label, 0);
     i = end;
   }
 }
@@ -1865,6 +1963,9 @@ static void layout_notes(L *l) {
     l->marker_len = (size_t)n;
     l->marker_face = TB_FACE_REGULAR;
     l->marker_x = 0;
+    /* a Note in the Document, read where its page is (after the text that cites it) */
+    l->cur_elem = new_elem(l, TB_ROLE_NOTE, 1);
+    l->marker_elem = new_elem(l, TB_ROLE_LBL, l->cur_elem);
     for (const tb_node *b = def->first; b; b = b->next) {
       set_place(l, b);
       if (b->type == TB_NODE_PARAGRAPH) {
@@ -1878,6 +1979,7 @@ static void layout_notes(L *l) {
       vbox *vb = open_box(l, NOTE_LEAD, NOTE_LEAD * 0.74f);
       close_box(l, vb);
     }
+    l->cur_elem = 0;
     /* drop glue: notes are stacked tightly */
     size_t o = 0;
     for (size_t i = 0; i < l->vl.n; i++)
@@ -1898,7 +2000,7 @@ static void title_page(L *l, tb_page *p) {
   const tb_meta *m = &l->doc->meta;
   float y = l->g.h - l->g.top - 40.0f;
   if (m->category) {
-    add_centered(p, l, TB_FACE_ITALIC, 11.0f, y, m->category, 0.3f);
+    add_centered(p, l, new_elem(l, TB_ROLE_P, 1), TB_FACE_ITALIC, 11.0f, y, m->category, 0.3f);
     y -= 70.0f;
   } else {
     y -= 60.0f;
@@ -1932,7 +2034,9 @@ static void title_page(L *l, tb_page *p) {
     push_fragment(l, parts[k].s, strlen(parts[k].s), &st, NULL, 0);
     para_fmt pf = {parts[k].size, parts[k].lead, false, true, 0, false};
     size_t v0 = l->vl.n;
+    l->cur_elem = new_elem(l, k == 0 ? TB_ROLE_H1 : TB_ROLE_P, 1); /* the title: h1, as in the EPUB */
     set_paragraph(l, &pf);
+    l->cur_elem = 0;
     for (size_t i = v0; i < l->vl.n; i++) {
       place_box(l, p, &l->vl.v[i], y, l->draws, l->links);
       y -= l->vl.v[i].h;
@@ -1949,7 +2053,7 @@ static void title_page(L *l, tb_page *p) {
   if (m->date && tb_date_parse(m->date, &yy, &mm, &dd)) {
     char buf[64];
     (void)snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
-    add_centered(p, l, TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
+    add_centered(p, l, new_elem(l, TB_ROLE_P, 1), TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
   }
 }
 
@@ -1974,9 +2078,12 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     push_fragment(l, t, strlen(t), &st, NULL, 0);
     para_fmt pf = {19.0f, 24.0f, false, false, 0, false};
     add_glue(l, 36.0f);
+    l->cur_elem = new_elem(l, TB_ROLE_H1, 1);
     set_paragraph(l, &pf);
     add_glue(l, 16.0f);
   }
+  /* a TOC of TOCIs, each a Link holding the entry's text and number (the leaders are drawn) */
+  int toc = new_elem(l, TB_ROLE_TOC, 1);
   int minlevel = 6;
   for (size_t h = 0; h < l->doc->nheadings; h++)
     if (l->doc->headings[h].level < minlevel)
@@ -2001,6 +2108,8 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     if (top)
       add_glue(l, 6.0f);
     size_t v0 = l->vl.n;
+    int link = new_elem(l, TB_ROLE_LINK, new_elem(l, TB_ROLE_TOCI, toc));
+    l->cur_elem = link;
     set_paragraph(l, &pf);
     for (size_t i = v0 + 1; i < l->vl.n; i++)
       l->vl.v[i].keep_prev = true;
@@ -2027,6 +2136,7 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     if (dots.len) {
       d = add_draw(l);
       d->kind = TB_DRAW_TEXT;
+      d->elem = 0;
       d->face = TB_FACE_REGULAR;
       d->size = BODY_SIZE;
       d->x = x0;
@@ -2049,9 +2159,11 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     k->y0 = last->h;
     k->y1 = 0;
     k->heading = (int)h;
+    k->elem = link;
     last->d1 = l->ndraws;
     last->l1 = l->nlinks;
   }
+  l->cur_elem = 0;
   *out = l->vl;
   l->vl = saved;
   l->left = save_left;
@@ -2152,6 +2264,9 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   lo->heading_y = tb_xcalloc(doc->nheadings + 1, sizeof *lo->heading_y);
   for (size_t h = 0; h < doc->nheadings; h++)
     lo->heading_page[h] = -1;
+  /* the structure: element 0 holds the artifacts, element 1 is the Document */
+  new_elem(&l, TB_ROLE_NONE, 0);
+  new_elem(&l, TB_ROLE_DOCUMENT, 0);
 
   /* 1. footnotes, then the body, chapter by chapter. Each chapter opens a new page, so each is
    *    laid out and paginated on its own and its scratch boxes are dropped before the next:
@@ -2165,7 +2280,12 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     l.lang = doc->chapters[c].lang ? doc->chapters[c].lang : doc->meta.lang;
     l.source = doc->chapters[c].source;
     l.opens_chapter = true;
+    /* each chapter a Sect, with its language where it has one of its own */
+    l.cur_elem = new_elem(&l, TB_ROLE_SECT, 1);
+    if (doc->chapters[c].lang && doc->meta.lang && strcmp(doc->chapters[c].lang, doc->meta.lang) != 0)
+      set_elem_attr(&l, l.cur_elem, NULL, doc->chapters[c].lang);
     layout_blocks(&l, doc->chapters[c].root->first);
+    l.cur_elem = 0;
     l.keep_next = false;
     l.marker = NULL;
     /* the text block's left edge: the chapter's draws are relative to it so far */
@@ -2228,7 +2348,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     lo->info[i].label = lo_strndup(&l, r, strlen(r));
     lo->info[i].chapter = -1;
     if (i > 0)
-      add_centered(&lo->pages[i], &l, TB_FACE_REGULAR, 9.0f, l.g.bottom - 30.0f, lo->info[i].label, 0);
+      add_centered(&lo->pages[i], &l, 0, TB_FACE_REGULAR, 9.0f, l.g.bottom - 30.0f, lo->info[i].label, 0);
   }
   for (size_t h = 0; h < doc->nheadings; h++)
     if (lo->heading_page[h] >= 0)
@@ -2290,6 +2410,8 @@ void tb_layout_free(tb_layout *lo) {
   free(lo->info);
   free(lo->heading_page);
   free(lo->heading_y);
+  free(lo->elems);
+  free(lo->attrs);
   free(lo->space_hist);
   tb_arena_free(&lo->arena);
   free(lo);

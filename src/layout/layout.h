@@ -19,6 +19,28 @@ const char *tb_paper_name(tb_paper p);
 
 typedef enum { TB_DRAW_TEXT, TB_DRAW_RULE, TB_DRAW_IMAGE } tb_draw_kind;
 
+/** The role of a structure element of the tagged PDF: ISO 32000-1 §14.8.4's standard types. */
+typedef enum {
+  TB_ROLE_NONE, /* element 0: what no element holds is an artifact (running heads, rules) */
+  TB_ROLE_DOCUMENT, TB_ROLE_SECT, TB_ROLE_P, TB_ROLE_H1, TB_ROLE_H2, TB_ROLE_H3, TB_ROLE_H4,
+  TB_ROLE_H5, TB_ROLE_H6, TB_ROLE_BLOCKQUOTE, TB_ROLE_CODE, TB_ROLE_L, TB_ROLE_LI, TB_ROLE_LBL,
+  TB_ROLE_LBODY, TB_ROLE_TABLE, TB_ROLE_TR, TB_ROLE_TH, TB_ROLE_TD, TB_ROLE_FIGURE,
+  TB_ROLE_CAPTION, TB_ROLE_NOTE, TB_ROLE_TOC, TB_ROLE_TOCI, TB_ROLE_LINK, TB_ROLE_COUNT
+} tb_role;
+
+/** A structure element: what a stretch of drawn content is, inside which element. */
+typedef struct tb_elem {
+  tb_role role;
+  int parent; /* its element; element 1 (the Document) has 0 */
+} tb_elem;
+
+/** What few elements have (kept apart: a 500-chapter book has some 40,000 elements). */
+typedef struct tb_elem_attr {
+  int elem;
+  const char *alt;  /* FIGURE: the alternate text, or NULL */
+  const char *lang; /* a language other than its parent's, or NULL */
+} tb_elem_attr;
+
 /** One thing to paint. Coordinates in points, PDF style: origin at the page's bottom-left. */
 typedef struct tb_draw {
   tb_draw_kind kind;
@@ -34,6 +56,7 @@ typedef struct tb_draw {
                         words separated by single spaces (ending with one before a style change) */
   size_t len;
   const tb_node *image; /* IMAGE: the node (image.path, image.kind) */
+  int elem;             /* the structure element it belongs to (tb_layout.elems); 0: an artifact */
 } tb_draw;
 
 /** A clickable area. */
@@ -41,6 +64,7 @@ typedef struct tb_link {
   float x0, y0, x1, y1;
   const char *uri; /* external link, or NULL */
   int heading;     /* internal target heading, or -1 */
+  int elem;        /* its Link structure element, or 0 */
 } tb_link;
 
 typedef struct tb_page {
@@ -78,6 +102,12 @@ typedef struct tb_layout {
   size_t nfront;      /* pages before the body (title + contents) */
   int *heading_page;  /* per heading: page index (0-based, physical) */
   float *heading_y;   /* per heading: y of the heading's top on that page */
+  /* The structure of the tagged PDF: elements[1] is the Document, every other element's parent
+   * comes before it. Draws point into it. Empty with page_starts_only. */
+  tb_elem *elems;
+  size_t nelems, elems_cap;
+  tb_elem_attr *attrs; /* in the order of their elements */
+  size_t nattrs, attrs_cap;
   /* Statistics for tests and the README: inter-word spaces of justified lines, as multiples
    * of the natural space, counted in bins of 1/1000 (the last bin holds everything from
    * TB_SPACE_BINS/1000 up): constant memory however long the book. */

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "pdf/hpdf_extra.h"
+#include "pdf/tags.h"
 #include "util/url.h"
 
 typedef struct pdf_ctx {
@@ -113,8 +114,8 @@ static void set_info(HPDF_Doc pdf, const tb_doc *doc, const tb_pdf_opts *opts) {
 /* The book's identifier, shared with the EPUB: an Info entry of its own, and the trailer's /ID
  * (two 16-byte strings: a UUID v5 of the identifier, so the same book always gets the same /ID
  * and reproducible output stays reproducible). libharu has no API for either: its document
- * record (hpdf_doc.h) holds the Info and trailer dictionaries. */
-static void set_identifier(HPDF_Doc pdf, const char *identifier) {
+ * record (hpdf_doc.h) holds the Info and trailer dictionaries. The /ID's bytes go to out. */
+static void set_identifier(HPDF_Doc pdf, const char *identifier, unsigned char out[16]) {
   if (!identifier || !pdf->info || !pdf->trailer)
     return;
   HPDF_String s = HPDF_String_New(pdf->mmgr, identifier, NULL);
@@ -124,6 +125,7 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier) {
                             0xa2, 0x19, 0x64, 0xe5, 0x0b, 0x37, 0xc8, 0x11};
   uuid_t u;
   uuid_generate_sha1(u, ns, identifier, strlen(identifier));
+  memcpy(out, u, 16); /* for the trailer of the structure tree's update */
   HPDF_Array id = HPDF_Array_New(pdf->mmgr);
   if (!id)
     return;
@@ -131,6 +133,8 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier) {
   HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, u, 16));
   HPDF_Dict_Add(pdf->trailer, "ID", id);
 }
+
+static unsigned obj_number(void *obj) { return ((HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF; }
 
 /* Text is written as content-stream operators of our own (hpdf_extra.h says why): per run, a
  * Td from the previous run's start, then a Tj, or for a justified run a TJ with an adjustment
@@ -167,6 +171,51 @@ static void put_milli(tb_buf *b, long long v) {
   if (v < 0)
     *--p = '-';
   tb_buf_put(b, p, (size_t)(e - p));
+}
+
+/* Marked content (§14.6): the draws of one element in a sequence of their own, whose MCID the
+ * structure tree points to; what belongs to no element (running heads, page numbers, rules,
+ * leaders) is an /Artifact. Sequences never straddle BT/ET: each loop of the painter ends its own. */
+typedef struct marks {
+  tb_tags *tags; /* NULL: an untagged PDF, no operators */
+  const tb_layout *lo;
+  HPDF_Page page;
+  int open; /* the element of the open sequence (0: an artifact), -1: none */
+  int mcid; /* its MCID, -1 for an artifact */
+  tb_buf ops;
+} marks;
+
+static void mark_end(marks *m) {
+  if (m->open >= 0)
+    tb_hpdf_page_write(m->page, "EMC\n", 4);
+  m->open = -1;
+}
+
+/* Puts what comes next in elem's sequence, opening one if need be; returns its MCID or -1. */
+static int mark(marks *m, int elem) {
+  if (!m->tags)
+    return -1;
+  if (elem < 0 || (size_t)elem >= m->lo->nelems)
+    elem = 0;
+  if (elem == m->open)
+    return m->mcid;
+  mark_end(m);
+  tb_buf *b = &m->ops;
+  tb_buf_clear(b);
+  if (elem == 0) {
+    m->mcid = -1;
+    tb_buf_puts(b, "/Artifact BMC\n");
+  } else {
+    m->mcid = tb_tags_mcid(m->tags, elem);
+    tb_buf_putc(b, '/');
+    tb_buf_puts(b, tb_tags_role_name(m->lo->elems[elem].role));
+    tb_buf_puts(b, " <</MCID ");
+    put_milli(b, (long long)m->mcid * 1000);
+    tb_buf_puts(b, ">> BDC\n");
+  }
+  tb_hpdf_page_write(m->page, b->data, b->len);
+  m->open = elem;
+  return m->mcid;
 }
 
 /* One byte of a literal string into p (room for 2): the delimiters and the line ends escaped
@@ -241,8 +290,14 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   HPDF_Doc pdf = HPDF_New(on_error, &ctx);
   HPDF_Page *pages = NULL;
   HPDF_Image *images = NULL;
+  int *mcid = NULL; /* per draw of the page being painted: its MCID, -1 */
+  size_t mcid_cap = 0;
+  tb_tags *tags = tb_tags_new(lo);
+  tb_tags_file tf = {0};
+  marks mk = {tags, lo, NULL, -1, -1, {0}};
   int rc = -1;
   if (!pdf) {
+    tb_tags_free(tags);
     tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot create a PDF document");
     return -1;
   }
@@ -287,9 +342,20 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     HPDF_Page_SetWidth(p, lo->page_w);
     HPDF_Page_SetHeight(p, lo->page_h);
     const tb_page *lp = &lo->pages[i];
+    mk.page = p;
+    mk.open = mk.mcid = -1;
+    if (tags) {
+      tb_tags_page(tags, i, obj_number(p));
+      HPDF_Dict_AddNumber(p, "StructParents", (HPDF_INT32)i);
+      tb_grow(&mcid, &mcid_cap, lp->ndraws + 1, sizeof *mcid);
+      for (size_t k = 0; k < lp->ndraws; k++)
+        mcid[k] = -1;
+    }
     /* rules and images first, then all text in one text object */
     for (size_t k = 0; k < lp->ndraws; k++) {
       const tb_draw *d = &lp->draws[k];
+      if (d->kind != TB_DRAW_TEXT && tags)
+        mcid[k] = mark(&mk, d->elem);
       if (d->kind == TB_DRAW_RULE) {
         HPDF_Page_SetGrayStroke(p, d->gray);
         HPDF_Page_SetLineWidth(p, d->line_width);
@@ -324,6 +390,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
         HPDF_Page_DrawImage(p, im, d->x, d->y, d->w, d->h);
       }
     }
+    mark_end(&mk);
     HPDF_Page_BeginText(p);
     pen.x = pen.y = 0; /* BT: the line matrix is the identity */
     float gray = -1, size = -1;
@@ -341,9 +408,14 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
         face = (int)d->face;
         size = d->size;
       }
+      if (tags)
+        mcid[k] = mark(&mk, d->elem);
       paint_text(&pen, p, font[d->face], d);
     }
+    mark_end(&mk);
     HPDF_Page_EndText(p);
+    if (tags)
+      tb_tags_read(tags, lp->draws, mcid, lp->ndraws);
     tb_layout_drop_draws(lo, i); /* libharu holds the page now */
   }
   free(img_nodes);
@@ -370,7 +442,14 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
       }
       if (a)
         HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+      if (a && tags && ln->elem > 0) {
+        int key = tb_tags_annot(tags, ln->elem, i, obj_number(a));
+        if (key >= 0)
+          HPDF_Dict_AddNumber(a, "StructParent", key);
+      }
     }
+    if (tags && lp->nlinks)
+      HPDF_Dict_AddName(pages[i], "Tabs", "S"); /* tab through the links in structure order */
   }
 
   build_outline(pdf, doc, lo, pages, utf8);
@@ -380,7 +459,21 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   if (lo->nfront < lo->npages)
     HPDF_AddPageLabel(pdf, (HPDF_UINT)lo->nfront, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
   set_info(pdf, doc, opts);
-  set_identifier(pdf, doc->uuid);
+  set_identifier(pdf, doc->uuid, tf.id);
+  /* tagged: the catalog says so and points to a StructTreeRoot that the update below replaces */
+  if (tags) {
+    HPDF_Dict root = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict mark_info = HPDF_Dict_New(pdf->mmgr);
+    /* the update's object and cross-reference streams are PDF 1.5 */
+    tb_hpdf_require_version(pdf, HPDF_VER_15);
+    if (root && mark_info && HPDF_Xref_Add(pdf->xref, root) == HPDF_OK) {
+      HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+      HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root);
+      HPDF_Dict_AddBoolean(mark_info, "Marked", HPDF_TRUE);
+      HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark_info);
+      tf.root = obj_number(root);
+    }
+  }
   tb_hpdf_set_lang(pdf, doc->meta.lang);
   tb_hpdf_set_display_doc_title(pdf);
   tb_hpdf_fix_composite_glyphs(pdf, NULL);
@@ -394,12 +487,26 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF%s%s", e ? ": " : "", e ? strerror(e) : "");
     goto done;
   }
+  if (tags && tf.root) {
+    /* the tree is built once libharu's document is gone: the two never take memory together */
+    tf.catalog = obj_number(pdf->catalog);
+    tf.info = pdf->info ? obj_number(pdf->info) : 0;
+    tf.next = pdf->xref->start_offset + pdf->xref->entries->count;
+    HPDF_Free(pdf);
+    pdf = NULL;
+    if (tb_tags_append(tags, &tf, path, err) != 0)
+      goto done;
+  }
   rc = 0;
 done:
+  tb_tags_free(tags);
+  tb_buf_free(&mk.ops);
+  free(mcid);
   free(pen.used);
   tb_buf_free(&pen.out);
   free(pages);
   free(images);
-  HPDF_Free(pdf);
+  if (pdf)
+    HPDF_Free(pdf);
   return rc;
 }

@@ -69,6 +69,7 @@ def main():
         check_stranded_headings(R, book, where, text)
         check_note_pages(R, book, text, where)
         check_links(R, q, text, book, pages)
+        check_tags(R, pdf, q, book)
     return R.finish()
 
 
@@ -418,6 +419,140 @@ def check_links(R, q, text, book, pages):
                 bad.append(f"line {line}: [{ltext}]({url}) has no /Link with that URI over its text")
     R.check("links of the source are /Link annotations with the right target", not bad, L.short("; ".join(bad), 900),
             f"{len(book.links)} links")
+
+
+def struct_tree(pdf):
+    """poppler's reading of the structure tree (pdfinfo -struct-text) as nested dicts:
+    {"role", "kids": [dict or ("text", str) or ("obj", str)]}; None if it printed nothing."""
+    rc, out, err = L.run(["pdfinfo", "-struct-text", pdf])
+    if rc != 0 or not out.strip():
+        return None, err
+    root = {"role": "(root)", "kids": []}
+    stack = [(-1, root)]
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        body = line.strip()
+        while stack[-1][0] >= depth:
+            stack.pop()
+        parent = stack[-1][1]
+        if body.startswith('"'):
+            parent["kids"].append(("text", body[1:-1] if body.endswith('"') and len(body) > 1 else body[1:]))
+        elif body.startswith("Object "):
+            parent["kids"].append(("obj", body))
+        else:
+            node = {"role": body.split(" ")[0], "kids": []}
+            parent["kids"].append(node)
+            stack.append((depth, node))
+    return root, err
+
+
+def walk(node):
+    yield node
+    for k in node["kids"]:
+        if isinstance(k, dict):
+            yield from walk(k)
+
+
+def leaves(node):
+    """The texts under node, in order."""
+    for k in node["kids"]:
+        if isinstance(k, dict):
+            yield from leaves(k)
+        elif k[0] == "text":
+            yield k[1]
+
+
+def check_tags(R, pdf, q, book):
+    """A tagged PDF (ISO 32000-1 §14.8): its structure tree, read by poppler, holds every body
+    word in reading order, the headings with their levels, the contents, the lists, tables,
+    figures (with /Alt) and links (each with its annotation) of the source."""
+    rc, out, _ = L.run(["pdfinfo", pdf])
+    mark = q.get(q.catalog.get("/MarkInfo"))
+    R.check("tagged: pdfinfo says Tagged: yes, /MarkInfo /Marked true",
+            "Tagged:          yes" in out and isinstance(mark, dict) and mark.get("/Marked") is True,
+            f"pdfinfo: {[l for l in out.splitlines() if l.startswith('Tagged')]}; MarkInfo {mark}")
+    root, err = struct_tree(pdf)
+    if not R.check("tagged: pdfinfo -struct-text reads a tree, no complaint", root is not None and not err.strip(),
+                   L.short(err, 400)):
+        return
+    nodes = list(walk(root))
+    doc = [n for n in root["kids"] if isinstance(n, dict)]
+    R.check("tagged: one Document element at the root", [n["role"] for n in doc] == ["Document"],
+            f"root elements: {[n['role'] for n in doc]}")
+    # every body word, in order, in the text of the tree (artifacts left out: running heads and
+    # page numbers are not in it); a leaf is one marked-content sequence or one element's text
+    vocab = set(t.text for t in book.tokens)
+    stream = []
+    for leaf in leaves(root):
+        for k, w in enumerate(L.words(leaf)):
+            stream.append({"text": w, "line_start": k == 0})
+    got = [t["text"] for t in L.join_split_words(stream, vocab)]
+    src = [t.text for t in book.tokens]
+    found = L.lcs_len(src, got)
+    desc, _ = L.missing_stretches(book.tokens, L.align(src, got))
+    R.check("tagged: the tree's text holds every body word in order", found == len(src),
+            f"{found}/{len(src)}; missing: {desc}", f"{found}/{len(src)} words")
+    # the headings, after the front matter's (the title and the contents' title)
+    heads = [(int(n["role"][1]), " ".join(leaves(n))) for n in nodes if re.fullmatch(r"H[1-6]", n["role"])]
+    toc_at = next((i for i, n in enumerate(nodes) if n["role"] == "TOC"), None)
+    body_heads = [(int(n["role"][1]), " ".join(leaves(n))) for i, n in enumerate(nodes)
+                  if re.fullmatch(r"H[1-6]", n["role"]) and (toc_at is None or i > toc_at)]
+    want = [(lvl, L.words(t)) for lvl, t, _ in book.headings]
+    R.check("tagged: body headings are H1-H6 of their level, in order",
+            [(lvl, L.words(t)) for lvl, t in body_heads] == want,
+            f"got {L.short(str(body_heads), 500)}; want {L.short(str(want), 500)}", f"{len(body_heads)} headings")
+    R.check("tagged: the title page's title is an H1", heads[:1] and L.words(heads[0][1]) == L.words(book.title),
+            f"first heading {heads[:1]}")
+    # the contents: a TOC of TOCIs, each a Link with its annotation
+    tocis = [n for n in nodes if n["role"] == "TOCI"]
+    listed = sum(1 for lvl, _, _ in book.headings if lvl <= 3)
+    bad = [" ".join(leaves(t)) for t in tocis
+           if not any(isinstance(k, dict) and k["role"] == "Link" and any(x[0] == "obj" for x in k["kids"] if not isinstance(x, dict))
+                      for k in t["kids"])]
+    R.check("tagged: a TOCI per contents entry, each a Link with its annotation",
+            len(tocis) == listed and not bad, f"{len(tocis)} TOCI for {listed} entries; without a link: {bad[:5]}")
+    # lists and tables have their standard shape
+    bad = []
+    for n in nodes:
+        roles = [k["role"] for k in n["kids"] if isinstance(k, dict)]
+        if n["role"] == "L" and any(r not in ("LI",) for r in roles):
+            bad.append(f"L holds {roles}")
+        if n["role"] == "LI" and roles[:1] != ["Lbl"] or n["role"] == "LI" and "LBody" not in roles:
+            bad.append(f"LI holds {roles}")
+        if n["role"] == "Table" and any(r != "TR" for r in roles):
+            bad.append(f"Table holds {roles}")
+        if n["role"] == "TR" and any(r not in ("TH", "TD") for r in roles):
+            bad.append(f"TR holds {roles}")
+    R.check("tagged: L > LI > Lbl + LBody, Table > TR > TH/TD", not bad, L.short("; ".join(bad), 600))
+    # links: every link annotation is in the parent tree, as the Link element that holds it
+    elems = {}
+    tree = q.get(q.catalog.get("/StructTreeRoot"))
+    nums = q.get(tree.get("/ParentTree")).get("/Nums") if isinstance(tree, dict) else None
+    keyed = {}
+    if isinstance(nums, list):
+        for i in range(0, len(nums) - 1, 2):
+            keyed[nums[i]] = nums[i + 1]
+    bad = []
+    nlinks = 0
+    for i in range(len(q.pages)):
+        for a in q.annots(i):
+            if not isinstance(a, dict) or a.get("/Subtype") != "/Link":
+                continue
+            nlinks += 1
+            elem = q.get(keyed.get(a.get("/StructParent")))
+            if not isinstance(elem, dict) or elem.get("/S") != "/Link":
+                bad.append(f"page {i + 1}: annotation with /StructParent {a.get('/StructParent')} -> {elem}")
+    R.check("tagged: every link annotation belongs to a Link element (/StructParent)", not bad,
+            L.short("; ".join(bad), 600), f"{nlinks} annotations")
+    # figures: one per embedded image, each with alternate text
+    figs = []
+    for k, v in q.objects.items():
+        if isinstance(v, dict) and v.get("/S") == "/Figure":
+            figs.append(L.QPDF.text(v.get("/Alt")))
+    R.check("tagged: a Figure with /Alt for each image drawn", len(figs) >= len(book.local_images()) and all(figs),
+            f"{len(figs)} figures for {len(book.local_images())} images; /Alt: {figs}", f"/Alt: {figs}")
 
 
 if __name__ == "__main__":

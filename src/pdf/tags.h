@@ -1,0 +1,54 @@
+// tags.h -- the tagged PDF's structure tree (ISO 32000-1 §14.7-14.8), built as the pages are
+// painted and written after libharu's file as an incremental update.
+//
+// libharu 2.3.0 has no marked-content or structure API, and every object it holds costs about a
+// kilobyte (each dictionary key is a 128-byte record): the tree of a 500-chapter book, some
+// 40,000 elements, would have taken the PDF past its memory target. So the painter writes the
+// marked-content operators itself (tb_hpdf_page_write), libharu writes everything else with a
+// placeholder StructTreeRoot in the catalog, and this module appends the real one: the
+// elements, the parent tree and a cross-reference section whose /Prev is libharu's (§7.5.6).
+// The file stays one PDF that every reader opens at its last revision.
+#ifndef TB_PDF_TAGS_H
+#define TB_PDF_TAGS_H
+
+#include <stddef.h>
+
+#include "layout/layout.h"
+#include "util/error.h"
+
+typedef struct tb_tags tb_tags;
+
+/** A tree for lo's elements (lo->elems); NULL when the layout has none. */
+tb_tags *tb_tags_new(const tb_layout *lo);
+void tb_tags_free(tb_tags *t);
+
+/** The standard structure type of a role, as a PDF name without its slash ("P", "H1"). */
+const char *tb_tags_role_name(tb_role role);
+
+/** Starts page `page` (in order from 0), whose page object is number `obj`. */
+void tb_tags_page(tb_tags *t, size_t page, unsigned obj);
+
+/** A new marked-content identifier on the current page for content of element `elem` (> 0). */
+int tb_tags_mcid(tb_tags *t, int elem);
+
+/** Reads the current page's draws in their order (the reading order): draw k, of element
+ * draws[k].elem, is in the marked-content sequence mcid[k] (-1: none). Each element gets its
+ * content in that order, and joins its parent the first time it has any. */
+void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n);
+
+/** The link annotation object `obj` on page `page` belongs to Link element `elem`; returns
+ * the annotation's /StructParent key. */
+int tb_tags_annot(tb_tags *t, int elem, size_t page, unsigned obj);
+
+/** What the update needs of libharu's file: the placeholder StructTreeRoot's object number,
+ * the catalog's and the Info's, the trailer's /ID, and the first free object number. */
+typedef struct tb_tags_file {
+  unsigned root, catalog, info, next;
+  unsigned char id[16];
+} tb_tags_file;
+
+/** Appends the structure tree to the PDF libharu wrote at path. On failure err names path, and
+ * the file is left for the caller to remove. */
+int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err);
+
+#endif

@@ -1,0 +1,204 @@
+// test_tags.c -- the tagged PDF's structure tree (src/pdf/tags.c): elements join their parents in
+// reading order, not in the order their content is painted; a sequence split by artifacts is one
+// kid; content on a second page is a marked-content reference; links hold their annotations;
+// the parent tree maps every MCID back; an element never drawn is left out; the update's trailer
+// points back to the file it extends.
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "pdf/tags.h"
+
+/* A file that ends like a PDF: tb_tags_append reads only its startxref. */
+static const char base_pdf[] = "%PDF-1.5\n1 0 obj\n<</Type/Catalog>>\nendobj\n"
+                               "xref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\n"
+                               "trailer\n<</Size 2/Root 1 0 R>>\nstartxref\n42\n%%EOF\n";
+
+static char *slurp(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)size + 1);
+  assert_int_equal(fread(b, 1, (size_t)size, f), (size_t)size);
+  b[size] = 0;
+  fclose(f);
+  *n = (size_t)size;
+  return b;
+}
+
+/* The inflated text of every object stream in the file, one after the other. */
+static char *object_streams(const char *pdf, size_t n) {
+  size_t cap = 1 << 20, len = 0;
+  char *out = calloc(cap, 1);
+  const char *p = pdf;
+  while ((p = memmem(p, (size_t)(pdf + n - p), "/Type/ObjStm", 12)) != NULL) {
+    const char *l = memmem(p, (size_t)(pdf + n - p), "/Length ", 8);
+    assert_non_null(l);
+    long clen = strtol(l + 8, NULL, 10);
+    const char *s = memmem(p, (size_t)(pdf + n - p), "stream\n", 7);
+    assert_non_null(s);
+    s += 7;
+    assert_true(s + clen <= pdf + n);
+    uLongf got = (uLongf)(cap - len - 1);
+    assert_int_equal(uncompress((Bytef *)out + len, &got, (const Bytef *)s, (uLong)clen), Z_OK);
+    len += got;
+    p = s + clen;
+  }
+  out[len] = 0;
+  return out;
+}
+
+static void test_no_elements_no_tree(void **state) {
+  (void)state;
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  assert_null(tb_tags_new(&lo));
+}
+
+static void test_tree(void **state) {
+  (void)state;
+  /* 1 Document; 2 Sect; 3 P holding 4 Link; 5 L > 6 LI > 7 Lbl, 8 LBody > 9 P; 10 Figure; 11 P
+   * never drawn */
+  tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1}, {TB_ROLE_P, 2},
+                     {TB_ROLE_LINK, 3}, {TB_ROLE_L, 2},        {TB_ROLE_LI, 5},  {TB_ROLE_LBL, 6},
+                     {TB_ROLE_LBODY, 6}, {TB_ROLE_P, 8},      {TB_ROLE_FIGURE, 2}, {TB_ROLE_P, 2}};
+  tb_elem_attr attrs[] = {{2, NULL, "en"}, {10, "Titik \xE2\x80\x9Cmerah\xE2\x80\x9D", NULL}};
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  lo.npages = 2;
+  lo.elems = elems;
+  lo.nelems = sizeof elems / sizeof elems[0];
+  lo.attrs = attrs;
+  lo.nattrs = 2;
+  tb_tags *t = tb_tags_new(&lo);
+  assert_non_null(t);
+
+  /* page 0 (object 10): the reading order P, Link, P, a running head, Lbl, P; the painter numbers
+   * the sequences in the same order here */
+  tb_tags_page(t, 0, 10);
+  tb_draw d0[6];
+  memset(d0, 0, sizeof d0);
+  int e0[6] = {3, 4, 3, 0, 7, 9}, m0[6];
+  for (int k = 0; k < 6; k++) {
+    d0[k].elem = e0[k];
+    m0[k] = e0[k] ? tb_tags_mcid(t, e0[k]) : -1;
+  }
+  /* a second draw of the last sequence (the same P, the same MCID) is not a second kid */
+  tb_draw d0b[7];
+  int m0b[7];
+  memcpy(d0b, d0, sizeof d0);
+  memcpy(m0b, m0, sizeof m0);
+  d0b[6] = d0[5];
+  m0b[6] = m0[5];
+  tb_tags_read(t, d0b, m0b, 7);
+  /* page 1 (object 11): the P goes on, then the figure; the painter paints the image first, so
+   * the figure's MCID is 0 and the P's 1 */
+  tb_tags_page(t, 1, 11);
+  tb_draw d1[2];
+  memset(d1, 0, sizeof d1);
+  d1[0].elem = 9;
+  d1[1].elem = 10;
+  int m1[2];
+  m1[1] = tb_tags_mcid(t, 10);
+  m1[0] = tb_tags_mcid(t, 9);
+  assert_int_equal(m1[1], 0);
+  assert_int_equal(m1[0], 1);
+  tb_tags_read(t, d1, m1, 2);
+  /* the link's annotation: its key comes after the two pages' */
+  assert_int_equal(tb_tags_annot(t, 4, 0, 20), 2);
+  assert_int_equal(tb_tags_annot(t, 0, 0, 21), -1); /* no element: no key */
+
+  char path[] = "/tmp/terbit-test-tags-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, base_pdf, sizeof base_pdf - 1), (ssize_t)(sizeof base_pdf - 1));
+  close(fd);
+  tb_tags_file f = {5, 1, 3, 30, {0}};
+  f.id[0] = 0xAB;
+  tb_error err;
+  tb_error_clear(&err);
+  assert_int_equal(tb_tags_append(t, &f, path, &err), 0);
+  tb_tags_free(t);
+
+  size_t n;
+  char *pdf = slurp(path, &n);
+  unlink(path);
+  assert_memory_equal(pdf, base_pdf, sizeof base_pdf - 1); /* libharu's bytes untouched */
+  char *objs = object_streams(pdf, n);
+  /* elements 1-10 are objects 30-39 (11 was never drawn), the parent tree 40 */
+  assert_non_null(strstr(objs, "<</Type/StructTreeRoot/K 30 0 R/ParentTree 40 0 R/ParentTreeNextKey 3>>"));
+  assert_non_null(strstr(objs, "<</S/Document/P 5 0 R/K 31 0 R>>"));
+  /* the Sect: its kids in reading order, its language */
+  assert_non_null(strstr(objs, "<</S/Sect/P 30 0 R/Lang<FEFF0065006E>/K[32 0 R 34 0 R 39 0 R]>>"));
+  /* the P: its text, the Link, its text again (a running head between them is no kid) */
+  assert_non_null(strstr(objs, "<</S/P/P 31 0 R/Pg 10 0 R/K[0 33 0 R 2]>>"));
+  assert_non_null(strstr(objs, "<</S/Link/P 32 0 R/Pg 10 0 R/K[1 <</Type/OBJR/Pg 10 0 R/Obj 20 0 R>>]>>"));
+  assert_non_null(strstr(objs, "<</S/L/P 31 0 R/K 35 0 R>>"));
+  assert_non_null(strstr(objs, "<</S/LI/P 34 0 R/K[36 0 R 37 0 R]>>"));
+  assert_non_null(strstr(objs, "<</S/Lbl/P 35 0 R/Pg 10 0 R/K 3>>"));
+  /* the P that goes on to page 1: a marked-content reference there */
+  assert_non_null(strstr(objs, "<</S/P/P 37 0 R/Pg 10 0 R/K[4 <</Type/MCR/Pg 11 0 R/MCID 1>>]>>"));
+  /* the figure and its alternate text (UTF-16BE: the curly quotes are U+201C and U+201D) */
+  assert_non_null(strstr(objs, "<</S/Figure/P 31 0 R/Pg 11 0 R/Alt<FEFF0054006900740069006B0020201C006D0065007200610068201D>/K 0>>"));
+  assert_null(strstr(objs, "41 0 R")); /* nothing after the parent tree is an element */
+  /* the parent tree: page 0's five MCIDs, page 1's two, then the annotation */
+  assert_non_null(strstr(objs, "<</Nums[0[32 0 R 33 0 R 32 0 R 36 0 R 38 0 R]\n1[39 0 R 38 0 R]\n2 33 0 R]>>"));
+  /* the update's cross-reference stream: back to the file's own section, the same /ID */
+  static const char xref[] = "/Type/XRef/Size 43/Index[5 1 30 13]/W[1 4 4]/Root 1 0 R/Info 3 0 R"
+                             "/ID[<AB000000000000000000000000000000><AB000000000000000000000000000000>]/Prev 42/";
+  assert_non_null(memmem(pdf, n, xref, sizeof xref - 1)); /* the file holds binary: not strstr */
+  assert_true(n > 6 && !memcmp(pdf + n - 6, "%%EOF\n", 6));
+  free(objs);
+  free(pdf);
+}
+
+static void test_unwritable(void **state) {
+  (void)state;
+  tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}};
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  lo.npages = 1;
+  lo.elems = elems;
+  lo.nelems = 2;
+  tb_tags *t = tb_tags_new(&lo);
+  tb_tags_file f = {5, 1, 3, 30, {0}};
+  tb_error err;
+  tb_error_clear(&err);
+  /* no such file: an error naming it, nothing made */
+  assert_int_not_equal(tb_tags_append(t, &f, "/nonexistent/terbit/out.pdf", &err), 0);
+  assert_true(tb_error_is_set(&err));
+  assert_string_equal(err.file, "/nonexistent/terbit/out.pdf");
+  /* a file with no cross-reference section is refused, not extended */
+  char path[] = "/tmp/terbit-test-tags-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, "%PDF-1.5\n", 9), 9);
+  close(fd);
+  tb_error_clear(&err);
+  assert_int_not_equal(tb_tags_append(t, &f, path, &err), 0);
+  size_t n;
+  char *b = slurp(path, &n);
+  assert_int_equal(n, 9);
+  free(b);
+  unlink(path);
+  tb_tags_free(t);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_no_elements_no_tree),
+      cmocka_unit_test(test_tree),
+      cmocka_unit_test(test_unwritable),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
