@@ -23,6 +23,7 @@
 
 static void usage(FILE *f) {
   fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
+        "       terbit export --dry-run [--stats] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
         "       terbit dump SOURCE...\n"
         "       terbit --help | --version\n"
         "\n"
@@ -41,6 +42,8 @@ static void usage(FILE *f) {
         "                 program)\n"
         "  -q, --quiet    no warnings\n"
         "  --stats        print layout statistics (pages, word spacing) to stderr\n"
+        "  --dry-run      read the sources and lay out the pages as the PDF would have them,\n"
+        "                 give every warning, write nothing (a check of a book, or a timing)\n"
         "\n"
         "Exit status: 0 done, 1 bad input, 2 usage error, 3 I/O or library error,\n"
         "128+N killed by signal N (no partial output is left behind).\n",
@@ -273,8 +276,9 @@ static int cmd_export(int argc, char **argv) {
       {"output", required_argument, NULL, 'o'}, {"paper", required_argument, NULL, 'p'},
       {"assets", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
       {"stats", no_argument, NULL, 's'},      {"help", no_argument, NULL, 'h'},
+      {"dry-run", no_argument, NULL, 'n'},
       {NULL, 0, NULL, 0}};
-  bool want_pdf = false, want_epub = false, stats = false;
+  bool want_pdf = false, want_epub = false, stats = false, dry_run = false;
   const char *out = "out/", *assets_opt = NULL;
   int paper = TB_PAPER_A4;
   int c;
@@ -287,6 +291,7 @@ static int cmd_export(int argc, char **argv) {
     case 'a': assets_opt = optarg; break;
     case 'q': tb_warn_set_quiet(1); break;
     case 's': stats = true; break;
+    case 'n': dry_run = true; break;
     case 'p':
       paper = tb_paper_parse(optarg);
       if (paper < 0) {
@@ -298,7 +303,11 @@ static int cmd_export(int argc, char **argv) {
     default: usage(stderr); return 2;
     }
   }
-  if (!want_pdf && !want_epub) {
+  /* --dry-run writes nothing, whatever else is asked: the layout is the one both formats share
+   * (the pages' starts, with every warning and the statistics), and no output is touched */
+  if (dry_run)
+    want_pdf = want_epub = false;
+  else if (!want_pdf && !want_epub) {
     fputs("terbit: say what to export: --pdf, --epub or both\n", stderr);
     usage(stderr);
     return 2;
@@ -373,7 +382,7 @@ static int cmd_export(int argc, char **argv) {
    * be written is told at once, not after the work, and from here a signal finds nothing but
    * them to remove. A folder made here is removed again if the export fails. */
   bool ready = fonts_ok, made_folder = false;
-  if (ready && folder && !is_dir(out)) {
+  if (ready && !dry_run && folder && !is_dir(out)) {
     if (mkdir(out, 0777) == 0)
       made_folder = true;
     else {

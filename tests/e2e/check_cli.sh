@@ -171,6 +171,17 @@ for fmt in pdf epub; do
   no_temps "$fmt write failure" "$WORK/run"
 done
 
+# --dry-run: the layout and its warnings, nothing written, not even the output folder
+t dryrun "$TERBIT" export --dry-run --stats -o dry/ "$SOURCE"
+if [ "$RC" -eq 0 ] && grep -q '^stats: pages=[1-9]' <<<"$ERR" && [ ! -e "$WORK/run/dry" ] && [ ! -e "$WORK/run/out" ]; then
+  ok "--dry-run lays out (stats printed) and writes nothing (exit $RC)"
+else fail "--dry-run" "exit $RC; stderr: $(head -c 300 <<<"$ERR"); $(ls "$WORK/run")"; fi
+printf -- '---\ntitle: x\n---\n\nHello \xf0\x9f\x98\x80 world\n' >"$WORK/run/emoji.md"
+t dryrun_warn "$TERBIT" export --dry-run emoji.md
+if [ "$RC" -eq 0 ] && grep -q '^terbit: warning: emoji.md:5:7: U+1F600' <<<"$ERR"; then ok "--dry-run gives the layout's warnings"
+else fail "--dry-run gives the layout's warnings" "exit $RC; stderr: $ERR"; fi
+t dryrun_bad "$TERBIT" export --dry-run no-such-file.md;  expect_rc "--dry-run of a missing source" 3
+
 # a folder that terbit made for a failed export is removed again (the write fails half-way)
 t limitdir bash -c "ulimit -f 4; exec \"\$0\" export --pdf -o made-for-it/ \"\$1\"" "$TERBIT" "$SOURCE"
 if [ "$RC" -eq 3 ] && [ ! -e "$WORK/run/made-for-it" ]; then ok "a folder made for a failed export is removed (exit $RC)"
