@@ -103,11 +103,14 @@ static char *find_data(const char *sub, const char *probe) {
 
 enum { OUT_PDF, OUT_EPUB, NOUT };
 static char tmp_path[NOUT][PATH_MAX + 64]; /* each output's temporary file, or "" */
+static char made_dir[PATH_MAX];            /* the output folder this export made, or "" */
 
 static void on_signal(int sig) {
   for (int i = 0; i < NOUT; i++)
     if (tmp_path[i][0])
       unlink(tmp_path[i]);
+  if (made_dir[0])
+    rmdir(made_dir); /* only if nothing landed in it */
   /* in the handler nothing is left to do if these fail */
   (void)signal(sig, SIG_DFL);
   (void)raise(sig);
@@ -121,6 +124,10 @@ static void install_signals(void) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
+  sigaction(SIGQUIT, &sa, NULL);
+  /* out of memory is an abort() (util/mem.c): its temporary files go too. Crash signals are left
+   * alone, so that a sanitizer's report, or a core, shows where the crash was. */
+  sigaction(SIGABRT, &sa, NULL);
   /* a file-size limit must fail the write, not kill us before we clean up */
   (void)signal(SIGXFSZ, SIG_IGN);
 }
@@ -383,9 +390,16 @@ static int cmd_export(int argc, char **argv) {
    * them to remove. A folder made here is removed again if the export fails. */
   bool ready = fonts_ok, made_folder = false;
   if (ready && !dry_run && folder && !is_dir(out)) {
-    if (mkdir(out, 0777) == 0)
+    if (mkdir(out, 0777) == 0) {
       made_folder = true;
-    else {
+      /* a cut name could be another folder: then a signal leaves it (the error path does not) */
+      sigset_t all, old;
+      sigfillset(&all);
+      sigprocmask(SIG_BLOCK, &all, &old);
+      if ((size_t)snprintf(made_dir, sizeof made_dir, "%s", out) >= sizeof made_dir)
+        made_dir[0] = 0;
+      sigprocmask(SIG_SETMASK, &old, NULL);
+    } else {
       tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
       ready = false;
     }
@@ -420,6 +434,7 @@ static int cmd_export(int argc, char **argv) {
   drop_temp(OUT_EPUB);
   if (made_folder && tb_error_is_set(&err))
     (void)rmdir(out); /* only if nothing landed in it */
+  made_dir[0] = 0;
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);

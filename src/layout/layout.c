@@ -1321,10 +1321,10 @@ static const tb_node *only_image(const tb_node *para) {
  * its alt text below it as a caption. */
 static void layout_image(L *l, const tb_node *img) {
   add_glue(l, PARA_SKIP);
-  int was = l->cur_elem;
+  int was = l->cur_elem, fig = 0;
   if (img->image.path) {
     /* a Figure, its alternate text the image's description (else its title) */
-    l->cur_elem = new_elem(l, TB_ROLE_FIGURE, was);
+    l->cur_elem = fig = new_elem(l, TB_ROLE_FIGURE, was);
     if (l->cur_elem) {
       tb_buf alt = {0};
       tb_node_plain_text(img, &alt);
@@ -1358,8 +1358,9 @@ static void layout_image(L *l, const tb_node *img) {
     close_box(l, vb);
     l->keep_next = true;
   }
-  /* the caption of an image we carry; the stand-in text of one we could not, a paragraph */
-  l->cur_elem = new_elem(l, img->image.path ? TB_ROLE_CAPTION : TB_ROLE_P, was);
+  /* the caption of an image we carry, its Figure's last kid; the stand-in text of one we could
+   * not, a paragraph */
+  l->cur_elem = fig ? new_elem(l, TB_ROLE_CAPTION, fig) : new_elem(l, TB_ROLE_P, was);
   /* The caption, as the EPUB has it: for an image we carry, its title, else its alt text; for
    * one we could not use, its alt text (else its title, else the word for "image"), linked to
    * its URL when that is a link. */
@@ -1963,7 +1964,8 @@ static void layout_notes(L *l) {
     l->marker_len = (size_t)n;
     l->marker_face = TB_FACE_REGULAR;
     l->marker_x = 0;
-    /* a Note in the Document, read where its page is (after the text that cites it) */
+    /* a Note in the Document: it joins the tree when its page is painted, after the Sect of the
+     * chapter that cites it (a chapter's notes are read after the chapter) */
     l->cur_elem = new_elem(l, TB_ROLE_NOTE, 1);
     l->marker_elem = new_elem(l, TB_ROLE_LBL, l->cur_elem);
     for (const tb_node *b = def->first; b; b = b->next) {

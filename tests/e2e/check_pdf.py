@@ -525,7 +525,11 @@ def check_tags(R, pdf, q, book):
             bad.append(f"Table holds {roles}")
         if n["role"] == "TR" and any(r not in ("TH", "TD") for r in roles):
             bad.append(f"TR holds {roles}")
-    R.check("tagged: L > LI > Lbl + LBody, Table > TR > TH/TD", not bad, L.short("; ".join(bad), 600))
+        if n["role"] != "Figure" and "Caption" in roles:
+            bad.append(f"a Caption in a {n['role']}, not in its Figure")
+        if n["role"] == "Figure" and any(r != "Caption" for r in roles):
+            bad.append(f"Figure holds {roles}")
+    R.check("tagged: L > LI > Lbl + LBody, Table > TR > TH/TD, Figure > Caption", not bad, L.short("; ".join(bad), 600))
     # links: every link annotation is in the parent tree, as the Link element that holds it
     elems = {}
     tree = q.get(q.catalog.get("/StructTreeRoot"))

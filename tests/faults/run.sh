@@ -3,12 +3,14 @@
 # assets, signals in the middle of a write. Whatever fails, terbit exits with a clear one-line
 # error, leaves no temporary file and leaves the previous output byte-for-byte intact.
 #
-# Usage: tests/faults/run.sh TERBIT [ASSETS_DIR]
+# Usage: tests/faults/run.sh TERBIT [ASSETS_DIR] [--sanitized]
 # Needs: prlimit (util-linux), sha256sum, python3 (to generate the big book). Prints one line per
 # check and `N passed, N failed`; exit status 1 when any check failed.
 set -u
 
-terbit=$(realpath "${1:?usage: run.sh TERBIT [ASSETS_DIR]}")
+terbit=$(realpath "${1:?usage: run.sh TERBIT [ASSETS_DIR] [--sanitized]}")
+sanitized=no
+[ "${3:-}" = --sanitized ] && sanitized=yes # ASan/TSan builds: no address-space limit
 here=$(cd "$(dirname "$0")/../.." && pwd)
 assets=$(realpath "${2:-$here/assets}")
 work=$(mktemp -d "${TMPDIR:-/tmp}/terbit-faults-XXXXXX")
@@ -208,6 +210,38 @@ for sig in TERM INT; do
   # chapters; the archive is made in memory, then written to it (libzip makes no file of its own)
   signal_case $sig epub '.buku.epub.tmp-*' "temp created"
 done
+
+# a signal while terbit's own output folder holds only the temporary file: the folder goes too
+d="$work/signals/newdir"
+mkdir -p "$d"
+"$terbit" export --pdf -q -o "$d/made/" "$big" 2>/dev/null &
+pid=$!
+seen=no
+for ((t = 0; t < 60000; t++)); do
+  for f in "$d/made/".buku.pdf.tmp-*; do [ -e "$f" ] && { seen=yes; break 2; }; done
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.002
+done
+kill -s TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ "$seen" = yes ] && [ "$rc" = 143 ] && [ ! -e "$d/made" ]; then ok "TERM with a folder terbit made: exit 143, the folder removed"
+else bad "TERM with a folder terbit made" "seen the temp: $seen, exit $rc (want 143), left: $(ls -a "$d/made" 2>&1 | tr '\n' ' ')"; fi
+
+# out of memory in the middle of the layout (abort() in util/mem.c): the temporary files go, the
+# previous outputs stay. Not under the sanitizers, which need far more address space.
+if [ "$sanitized" = no ]; then
+  d="$work/oom"
+  mkdir -p "$d/out"
+  "$terbit" export --pdf --epub -q -o "$d/out/" "$small" 2>/dev/null
+  b1=$(sha "$d/out/buku.pdf"); b2=$(sha "$d/out/buku.epub")
+  (ulimit -v 80000; exec "$terbit" export --pdf --epub -q -o "$d/out/" "$big") 2>"$d/err"
+  rc=$?
+  left=$(temps "$d/out")
+  if [ "$rc" != 0 ] && [ -z "$left" ] && [ "$b1" = "$(sha "$d/out/buku.pdf")" ] && [ "$b2" = "$(sha "$d/out/buku.epub")" ]; then
+    ok "out of memory (ulimit -v 80000): exit $rc, no temporary file, previous outputs intact | $(head -c 120 "$d/err")"
+  else bad "out of memory (ulimit -v 80000)" "exit $rc; left: $left; $(head -c 200 "$d/err")"; fi
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
