@@ -132,6 +132,15 @@ static void install_signals(void) {
   (void)signal(SIGXFSZ, SIG_IGN);
 }
 
+/* What the handler reads is written with every signal blocked: it never sees half a path. */
+static void block_signals(sigset_t *old) {
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, old);
+}
+
+static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
 static const char *const *sources; /* the sources of this export: never overwritten */
 static size_t nsources;
 
@@ -156,9 +165,8 @@ static int open_temp(const char *target, int slot, tb_error *err) {
   if (!is_dir(dir))
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
   /* no signal between the file's creation and its name's landing where the handler looks */
-  sigset_t all, old;
-  sigfillset(&all);
-  sigprocmask(SIG_BLOCK, &all, &old);
+  sigset_t old;
+  block_signals(&old);
   char *tp = tmp_path[slot];
   int n = snprintf(tp, sizeof tmp_path[slot], "%s/.%s.tmp-XXXXXX", dir, base);
   int fd = -1;
@@ -168,7 +176,7 @@ static int open_temp(const char *target, int slot, tb_error *err) {
     fd = mkstemp(tp);
   if (fd < 0)
     tp[0] = 0;
-  sigprocmask(SIG_SETMASK, &old, NULL);
+  restore_signals(&old);
   if (fd < 0)
     return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot create a temporary file in '%s': %s", dir,
                         strerror(errno));
@@ -388,17 +396,13 @@ static int cmd_export(int argc, char **argv) {
   /* The output folder and both temporary files are made before the layout: a target that cannot
    * be written is told at once, not after the work, and from here a signal finds nothing but
    * them to remove. A folder made here is removed again if the export fails. */
-  bool ready = fonts_ok, made_folder = false;
+  bool ready = fonts_ok;
   if (ready && !dry_run && folder && !is_dir(out)) {
     if (mkdir(out, 0777) == 0) {
-      made_folder = true;
-      /* a cut name could be another folder: then a signal leaves it (the error path does not) */
-      sigset_t all, old;
-      sigfillset(&all);
-      sigprocmask(SIG_BLOCK, &all, &old);
-      if ((size_t)snprintf(made_dir, sizeof made_dir, "%s", out) >= sizeof made_dir)
-        made_dir[0] = 0;
-      sigprocmask(SIG_SETMASK, &old, NULL);
+      sigset_t old;
+      block_signals(&old);
+      (void)snprintf(made_dir, sizeof made_dir, "%s", out); /* fits: OUT/STEM.pdf did (above) */
+      restore_signals(&old);
     } else {
       tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
       ready = false;
@@ -432,8 +436,8 @@ static int cmd_export(int argc, char **argv) {
   tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
   drop_temp(OUT_PDF);      /* what is left was not written */
   drop_temp(OUT_EPUB);
-  if (made_folder && tb_error_is_set(&err))
-    (void)rmdir(out); /* only if nothing landed in it */
+  if (made_dir[0] && tb_error_is_set(&err))
+    (void)rmdir(made_dir); /* only if nothing landed in it */
   made_dir[0] = 0;
   tb_layout_free(lo);
   if (fonts_ok)

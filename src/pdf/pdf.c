@@ -206,11 +206,11 @@ static int mark(marks *m, int elem) {
     m->mcid = -1;
     tb_buf_puts(b, "/Artifact BMC\n");
   } else {
-    m->mcid = tb_tags_mcid(m->tags, elem);
+    m->mcid = tb_tags_mcid(m->tags);
     tb_buf_putc(b, '/');
     tb_buf_puts(b, tb_tags_role_name(m->lo->elems[elem].role));
     tb_buf_puts(b, " <</MCID ");
-    put_milli(b, (long long)m->mcid * 1000);
+    tb_buf_putu(b, (unsigned)m->mcid);
     tb_buf_puts(b, ">> BDC\n");
   }
   tb_hpdf_page_write(m->page, b->data, b->len);

@@ -92,8 +92,7 @@ void tb_tags_page(tb_tags *t, size_t page, unsigned obj) {
 /* The end of page pg's marks: the next page's first, or for the last page started, the end. */
 static size_t marks_end(const tb_tags *t, size_t pg) { return pg < t->page ? t->page_mark0[pg + 1] : t->nmarks; }
 
-int tb_tags_mcid(tb_tags *t, int elem) {
-  (void)elem; /* the reading order says whose it is (tb_tags_read) */
+int tb_tags_mcid(tb_tags *t) {
   return (int)t->page_nmcid[t->page]++;
 }
 
@@ -249,19 +248,9 @@ static long last_xref(FILE *f, long size) {
   return end > s + 9 && off > 0 && off < size ? off : -1;
 }
 
-/* A decimal number, and an indirect reference "n 0 R" (by hand: printf cost a third of the
- * structure tree's writing). */
-static void put_u(tb_buf *b, unsigned long long v) {
-  char tmp[24], *e = tmp + sizeof tmp, *p = e;
-  do {
-    *--p = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  tb_buf_put(b, p, (size_t)(e - p));
-}
-
+/* An indirect reference "n 0 R" (by hand: printf cost a third of the structure tree's writing). */
 static void put_ref(tb_buf *b, unsigned obj) {
-  put_u(b, obj);
+  tb_buf_putu(b, obj);
   tb_buf_put(b, " 0 R", 4);
 }
 
@@ -299,12 +288,12 @@ static void put_elem(tb_buf *b, const tree *r, size_t e, const tb_elem_attr *att
     if (k != r->first[e])
       tb_buf_putc(b, ' ');
     if (c->kind == KID_MCID && (long)c->page == r->pg[e]) {
-      put_u(b, c->value);
+      tb_buf_putu(b, c->value);
     } else if (c->kind == KID_MCID) {
       tb_buf_puts(b, "<</Type/MCR/Pg ");
       put_ref(b, t->page_obj[c->page]);
       tb_buf_puts(b, "/MCID ");
-      put_u(b, c->value);
+      tb_buf_putu(b, c->value);
       tb_buf_puts(b, ">>");
     } else if (c->kind == KID_ELEM) {
       put_ref(b, obj[c->value]);
@@ -341,7 +330,7 @@ static void put_parent_tree(tb_buf *b, const tree *r, const unsigned *obj) {
   for (size_t pg = 0; pg < npages; pg++) {
     if (pg)
       tb_buf_putc(b, '\n');
-    put_u(b, pg);
+    tb_buf_putu(b, pg);
     tb_buf_putc(b, '[');
     for (size_t m = 0; m < t->page_nmcid[pg]; m++) {
       int e = elem[first[pg] + m];
@@ -381,16 +370,19 @@ static int deflate_onto(tb_buf *out, const tb_buf *src) {
 }
 
 int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err) {
-  FILE *fp = fopen(path, "rb");
+  /* one open for both: the tail read (where libharu's xref is), then the update written after it */
+  FILE *fp = fopen(path, "r+b");
+  if (!fp)
+    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF: %s", strerror(errno));
   long size = -1, prev = -1;
-  if (fp && fseek(fp, 0, SEEK_END) == 0)
+  if (fseek(fp, 0, SEEK_END) == 0)
     size = ftell(fp);
-  if (fp && size > 0)
+  if (size > 0)
     prev = last_xref(fp, size);
-  if (fp)
-    (void)fclose(fp); /* read only: nothing to lose */
-  if (prev < 0)
+  if (prev < 0) {
+    (void)fclose(fp); /* nothing written */
     return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot add the structure tree: no cross-reference section");
+  }
 
   tree r;
   build(&r, t);
@@ -430,9 +422,9 @@ int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb
     tb_buf_clear(&head);
     size_t i0 = s * OBJS_PER_STREAM, i1 = i0 + OBJS_PER_STREAM < npacked ? i0 + OBJS_PER_STREAM : npacked;
     for (size_t i = i0; i < i1; i++) {
-      put_u(&head, packed[i]);
+      tb_buf_putu(&head, packed[i]);
       tb_buf_putc(&head, ' ');
-      put_u(&head, body.len);
+      tb_buf_putu(&head, body.len);
       tb_buf_putc(&head, ' ');
       if (i == 0) {
         tb_buf_puts(&body, "<</Type/StructTreeRoot");
@@ -501,15 +493,15 @@ int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb
   tree_free(&r);
   if (rc != 0) {
     tb_buf_free(&out);
+    (void)fclose(fp); /* nothing written */
     return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compress the structure tree");
   }
 
   errno = 0;
-  fp = fopen(path, "ab");
-  int e = fp ? 0 : errno;
-  if (fp && fwrite(out.data, 1, out.len, fp) != out.len)
+  int e = 0;
+  if (fseek(fp, 0, SEEK_END) != 0 || fwrite(out.data, 1, out.len, fp) != out.len)
     e = errno ? errno : EIO;
-  if (fp && fclose(fp) != 0 && !e)
+  if (fclose(fp) != 0 && !e)
     e = errno ? errno : EIO;
   tb_buf_free(&out);
   if (e)

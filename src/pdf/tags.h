@@ -28,8 +28,9 @@ const char *tb_tags_role_name(tb_role role);
 /** Starts page `page` (in order from 0), whose page object is number `obj`. */
 void tb_tags_page(tb_tags *t, size_t page, unsigned obj);
 
-/** A new marked-content identifier on the current page for content of element `elem` (> 0). */
-int tb_tags_mcid(tb_tags *t, int elem);
+/** A new marked-content identifier on the current page (whose content it marks, tb_tags_read
+ * learns in reading order). */
+int tb_tags_mcid(tb_tags *t);
 
 /** Reads the current page's draws in their order (the reading order): draw k, of element
  * draws[k].elem, is in the marked-content sequence mcid[k] (-1: none). Each element gets its

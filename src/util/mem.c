@@ -108,6 +108,15 @@ void tb_buf_puts(tb_buf *b, const char *s) { tb_buf_put(b, s, strlen(s)); }
 
 void tb_buf_putc(tb_buf *b, char c) { tb_buf_put(b, &c, 1); }
 
+void tb_buf_putu(tb_buf *b, unsigned long long v) {
+  char tmp[24], *e = tmp + sizeof tmp, *p = e;
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  tb_buf_put(b, p, (size_t)(e - p));
+}
+
 void tb_buf_printf(tb_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -40,6 +40,7 @@ typedef struct tb_buf {
 void tb_buf_put(tb_buf *b, const void *data, size_t len);
 void tb_buf_puts(tb_buf *b, const char *s);
 void tb_buf_putc(tb_buf *b, char c);
+void tb_buf_putu(tb_buf *b, unsigned long long v); /* v in decimal (no printf: hot paths use it) */
 void tb_buf_printf(tb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tb_buf_clear(tb_buf *b); /* len = 0, keeps memory */
 void tb_buf_free(tb_buf *b);
