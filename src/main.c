@@ -1,9 +1,7 @@
 // main.c -- the terbit command line: one parse, one layout, each backend asked for.
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include "pdf/pdf.h"
 #include "util/error.h"
 #include "util/i18n.h"
+#include "util/output.h"
 #include "version.h"
 #include "util/thread.h"
 
@@ -97,140 +96,6 @@ static char *find_data(const char *sub, const char *probe) {
     }
   }
   return NULL;
-}
-
-/* ---- atomic output: a temporary file beside each target, renamed into place ---- */
-
-enum { OUT_PDF, OUT_EPUB, NOUT };
-static char tmp_path[NOUT][PATH_MAX + 64]; /* each output's temporary file, or "" */
-static char made_dir[PATH_MAX];            /* the output folder this export made, or "" */
-
-static void on_signal(int sig) {
-  for (int i = 0; i < NOUT; i++)
-    if (tmp_path[i][0])
-      unlink(tmp_path[i]);
-  if (made_dir[0])
-    rmdir(made_dir); /* only if nothing landed in it */
-  /* in the handler nothing is left to do if these fail */
-  (void)signal(sig, SIG_DFL);
-  (void)raise(sig);
-}
-
-static void install_signals(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-  sigaction(SIGQUIT, &sa, NULL);
-  /* out of memory is an abort() (util/mem.c): its temporary files go too. Crash signals are left
-   * alone, so that a sanitizer's report, or a core, shows where the crash was. */
-  sigaction(SIGABRT, &sa, NULL);
-  /* a file-size limit must fail the write, not kill us before we clean up */
-  (void)signal(SIGXFSZ, SIG_IGN);
-}
-
-/* What the handler reads is written with every signal blocked: it never sees half a path. */
-static void block_signals(sigset_t *old) {
-  sigset_t all;
-  sigfillset(&all);
-  sigprocmask(SIG_BLOCK, &all, old);
-}
-
-static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
-
-static const char *const *sources; /* the sources of this export: never overwritten */
-static size_t nsources;
-
-/* Makes an empty temporary file in target's folder; its path goes into tmp_path[slot]. */
-static int open_temp(const char *target, int slot, tb_error *err) {
-  struct stat st;
-  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0,
-                        "exists and is not a regular file; refusing to replace it");
-  for (size_t i = 0; i < nsources && lstat(target, &st) == 0; i++) {
-    struct stat ss;
-    if (stat(sources[i], &ss) == 0 && ss.st_dev == st.st_dev && ss.st_ino == st.st_ino)
-      return tb_error_set(err, TB_ERR_USAGE, target, 0, 0, "is a source of this export; refusing to replace it");
-  }
-  char dir[PATH_MAX];
-  const char *slash = strrchr(target, '/');
-  const char *base = slash ? slash + 1 : target;
-  if (slash)
-    (void)snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
-  else
-    (void)snprintf(dir, sizeof dir, ".");
-  if (!is_dir(dir))
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
-  /* no signal between the file's creation and its name's landing where the handler looks */
-  sigset_t old;
-  block_signals(&old);
-  char *tp = tmp_path[slot];
-  int n = snprintf(tp, sizeof tmp_path[slot], "%s/.%s.tmp-XXXXXX", dir, base);
-  int fd = -1;
-  if (n < 0 || (size_t)n >= sizeof tmp_path[slot])
-    errno = ENAMETOOLONG; /* cut, the name would lose its XXXXXX */
-  else
-    fd = mkstemp(tp);
-  if (fd < 0)
-    tp[0] = 0;
-  restore_signals(&old);
-  if (fd < 0)
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot create a temporary file in '%s': %s", dir,
-                        strerror(errno));
-  fchmod(fd, 0644);
-  close(fd);
-  return 0;
-}
-
-static void drop_temp(int slot) {
-  if (tmp_path[slot][0]) {
-    unlink(tmp_path[slot]);
-    tmp_path[slot][0] = 0;
-  }
-}
-
-/* Errors raised while writing a temporary file name the target the user asked for. */
-static void name_target(tb_error *err, int slot, const char *target) {
-  if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path[slot]) || strstr(err->file, ".tmp-")))
-    (void)snprintf(err->file, sizeof err->file, "%s", target); /* a message: cut if need be */
-}
-
-/* Flushes the finished temporary file to disk and renames it over the target. */
-static int commit_temp(int slot, const char *target, tb_error *err) {
-  int fd = open(tmp_path[slot], O_RDONLY);
-  if (fd < 0 || fsync(fd) != 0) {
-    if (fd >= 0)
-      close(fd);
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot flush the output: %s", strerror(errno));
-  }
-  close(fd);
-  struct stat st;
-  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "exists and is not a regular file; refusing to replace it");
-  }
-  if (rename(tmp_path[slot], target) != 0) {
-    int e = errno;
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot rename into place: %s", strerror(e));
-  }
-  tmp_path[slot][0] = 0;
-  return 0;
-}
-
-/* Ends one output once its writer has filled tmp_path[slot] (rc 0: it replaces target) or failed
- * (its error names target, and the temporary file is gone). */
-static void finish_output(int slot, const char *target, int rc, tb_error *err) {
-  if (rc == 0)
-    commit_temp(slot, target, err);
-  else {
-    name_target(err, slot, target);
-    drop_temp(slot);
-  }
 }
 
 /* ---- the export command ---- */
@@ -383,8 +248,6 @@ static int cmd_export(int argc, char **argv) {
     return 2;
   }
 
-  sources = srcs;
-  nsources = nsrc;
   /* one parse, one layout, then each backend; the fonts load on a thread of their own meanwhile
    * (an error in the sources is still the one reported) */
   fonts_job fj;
@@ -397,21 +260,13 @@ static int cmd_export(int argc, char **argv) {
    * be written is told at once, not after the work, and from here a signal finds nothing but
    * them to remove. A folder made here is removed again if the export fails. */
   bool ready = fonts_ok;
-  if (ready && !dry_run && folder && !is_dir(out)) {
-    if (mkdir(out, 0777) == 0) {
-      sigset_t old;
-      block_signals(&old);
-      (void)snprintf(made_dir, sizeof made_dir, "%s", out); /* fits: OUT/STEM.pdf did (above) */
-      restore_signals(&old);
-    } else {
-      tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
-      ready = false;
-    }
-  }
+  if (ready && !dry_run && folder)
+    ready = tb_output_make_folder(out, &err) == 0;
+  tb_output *pdf_out = NULL, *epub_out = NULL;
   if (ready && want_pdf)
-    ready = open_temp(pdf_path, OUT_PDF, &err) == 0;
+    ready = (pdf_out = tb_output_open(pdf_path, srcs, nsrc, &err)) != NULL; /* never over a source */
   if (ready && want_epub)
-    ready = open_temp(epub_path, OUT_EPUB, &err) == 0;
+    ready = (epub_out = tb_output_open(epub_path, srcs, nsrc, &err)) != NULL;
   /* The EPUB is started before the layout: a thread of its own renders and deflates each
    * chapter as soon as the layout has told where its pages begin (the page-list's markers). */
   char source[128];
@@ -426,19 +281,15 @@ static int cmd_export(int argc, char **argv) {
     print_stats(lo);
   if (lo && want_pdf && !tb_error_is_set(&err)) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
-    finish_output(OUT_PDF, pdf_path, tb_pdf_write(doc, lo, &fonts, &po, tmp_path[OUT_PDF], &err), &err);
+    (void)tb_output_finish(pdf_out, tb_pdf_write(doc, lo, &fonts, &po, tb_output_path(pdf_out), &err), &err);
   }
   if (job && lo && !tb_error_is_set(&err)) {
     /* the worker thread takes no signal; the archive is made in memory, then written */
-    finish_output(OUT_EPUB, epub_path, tb_epub_job_finish(job, tmp_path[OUT_EPUB], &err), &err);
+    (void)tb_output_finish(epub_out, tb_epub_job_finish(job, tb_output_path(epub_out), &err), &err);
     job = NULL;
   }
   tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
-  drop_temp(OUT_PDF);      /* what is left was not written */
-  drop_temp(OUT_EPUB);
-  if (made_dir[0] && tb_error_is_set(&err))
-    (void)rmdir(made_dir); /* only if nothing landed in it */
-  made_dir[0] = 0;
+  tb_output_end(tb_error_is_set(&err)); /* what is left was not written; on failure, the folder */
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);
@@ -481,7 +332,7 @@ static int cmd_dump(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   find_exe_dir();
-  install_signals();
+  tb_output_install_signals();
   if (argc < 2) {
     usage(stderr);
     return 2;
