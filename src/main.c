@@ -49,6 +49,20 @@ static void usage(FILE *f) {
         f);
 }
 
+/* A usage error without words of its own: the usage says it. */
+static int usage_error(void) {
+  usage(stderr);
+  return tb_error_code_status(TB_ERR_USAGE);
+}
+
+/* Prints err, then the usage when show_usage, and gives err's exit status. */
+static int fail(const tb_error *err, bool show_usage) {
+  tb_error_print(err);
+  if (show_usage)
+    usage(stderr);
+  return tb_error_exit_status(err);
+}
+
 /* ---- finding our data: beside the binary (build tree or installed), else compiled-in ---- */
 
 static char exe_dir[PATH_MAX];
@@ -161,6 +175,8 @@ static int cmd_export(int argc, char **argv) {
   bool want_pdf = false, want_epub = false, stats = false, dry_run = false;
   const char *out = "out/", *assets_opt = NULL;
   int paper = TB_PAPER_A4;
+  tb_error err;
+  tb_error_clear(&err);
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -175,12 +191,12 @@ static int cmd_export(int argc, char **argv) {
     case 'p':
       paper = tb_paper_parse(optarg);
       if (paper < 0) {
-        fprintf(stderr, "terbit: unknown paper size '%s' (a4, a5 or letter)\n", optarg);
-        return 2;
+        tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown paper size '%s' (a4, a5 or letter)", optarg);
+        return fail(&err, false);
       }
       break;
     case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
+    default: return usage_error();
     }
   }
   /* --dry-run writes nothing, whatever else is asked: the layout is the one both formats share
@@ -188,17 +204,14 @@ static int cmd_export(int argc, char **argv) {
   if (dry_run)
     want_pdf = want_epub = false;
   else if (!want_pdf && !want_epub) {
-    fputs("terbit: say what to export: --pdf, --epub or both\n", stderr);
-    usage(stderr);
-    return 2;
+    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "say what to export: --pdf, --epub or both");
+    return fail(&err, true);
   }
-  tb_error err;
-  tb_error_clear(&err);
   char *assets = assets_opt ? realpath(assets_opt, NULL) : find_data("assets", "fonts/CharisSIL-Regular.ttf");
   if (!assets) {
-    fprintf(stderr, "terbit: %s: assets folder not found (fonts, CSS, hyphenation)\n",
-            assets_opt ? assets_opt : "assets");
-    return 3;
+    tb_error_set(&err, TB_ERR_ASSET, assets_opt ? assets_opt : "assets", 0, 0,
+                 "assets folder not found (fonts, CSS, hyphenation)");
+    return fail(&err, false);
   }
   char *default_src = NULL;
   const char **srcs = (const char **)(argv + optind);
@@ -206,9 +219,10 @@ static int cmd_export(int argc, char **argv) {
   if (nsrc == 0) {
     char *dir = find_data("source", DEFAULT_SOURCE);
     if (!dir) {
-      fputs("terbit: the default article " DEFAULT_SOURCE " was not found; name a SOURCE\n", stderr);
+      tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0,
+                   "the default article " DEFAULT_SOURCE " was not found; name a SOURCE");
       free(assets);
-      return 2;
+      return fail(&err, false);
     }
     size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
     default_src = tb_xmalloc(n);
@@ -224,11 +238,11 @@ static int cmd_export(int argc, char **argv) {
   size_t olen = strlen(out);
   bool folder = is_dir(out) || (olen && out[olen - 1] == '/');
   if (!folder && want_pdf && want_epub) {
-    fprintf(stderr, "terbit: %s: with --pdf and --epub, -o names a folder (end it with '/')\n", out);
+    tb_error_set(&err, TB_ERR_USAGE, out, 0, 0, "with --pdf and --epub, -o names a folder (end it with '/')");
     free(stem);
     free(assets);
     free(default_src);
-    return 2;
+    return fail(&err, false);
   }
   int np, ne;
   if (folder) {
@@ -242,10 +256,10 @@ static int cmd_export(int argc, char **argv) {
   free(stem);
   /* a cut path would name another file */
   if (np < 0 || ne < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path) {
-    fprintf(stderr, "terbit: -o: the output path is longer than %d bytes\n", PATH_MAX - 1);
+    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "-o: the output path is longer than %d bytes", PATH_MAX - 1);
     free(assets);
     free(default_src);
-    return 2;
+    return fail(&err, false);
   }
 
   /* one parse, one layout, then each backend; the fonts load on a thread of their own meanwhile
@@ -296,25 +310,19 @@ static int cmd_export(int argc, char **argv) {
   tb_doc_free(doc);
   free(assets);
   free(default_src);
-  if (tb_error_is_set(&err)) {
-    tb_error_print(&err);
-    return tb_error_exit_status(&err);
-  }
+  if (tb_error_is_set(&err))
+    return fail(&err, false);
   return 0;
 }
 
 static int cmd_dump(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
+  if (argc < 2)
+    return usage_error();
   tb_error err;
   tb_error_clear(&err);
   tb_doc *doc = tb_load_files((const char *const *)argv + 1, (size_t)argc - 1, &err);
-  if (!doc) {
-    tb_error_print(&err);
-    return tb_error_exit_status(&err);
-  }
+  if (!doc)
+    return fail(&err, false);
   tb_buf b = {0};
   tb_doc_dump(doc, &b);
   for (size_t i = 0; i < doc->nheadings; i++)
@@ -322,8 +330,8 @@ static int cmd_dump(int argc, char **argv) {
   tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
   int rc = 0;
   if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
-    fprintf(stderr, "terbit: cannot write the dump: %s\n", strerror(errno));
-    rc = 3;
+    tb_error_set(&err, TB_ERR_IO, NULL, 0, 0, "cannot write the dump: %s", strerror(errno));
+    rc = fail(&err, false);
   }
   tb_buf_free(&b);
   tb_doc_free(doc);
@@ -333,10 +341,8 @@ static int cmd_dump(int argc, char **argv) {
 int main(int argc, char **argv) {
   find_exe_dir();
   tb_output_install_signals();
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
+  if (argc < 2)
+    return usage_error();
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     usage(stdout);
     return 0;
@@ -349,7 +355,8 @@ int main(int argc, char **argv) {
     return cmd_export(argc - 1, argv + 1);
   if (!strcmp(argv[1], "dump"))
     return cmd_dump(argc - 1, argv + 1);
-  fprintf(stderr, "terbit: unknown command '%s'\n", argv[1]);
-  usage(stderr);
-  return 2;
+  tb_error err;
+  tb_error_clear(&err);
+  tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
+  return fail(&err, true);
 }
