@@ -1,9 +1,7 @@
 // main.c -- the terbit command line: one parse, one layout, each backend asked for.
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include "pdf/pdf.h"
 #include "util/error.h"
 #include "util/i18n.h"
+#include "util/output.h"
 #include "version.h"
 #include "util/thread.h"
 
@@ -48,6 +47,20 @@ static void usage(FILE *f) {
         "Exit status: 0 done, 1 bad input, 2 usage error, 3 I/O or library error,\n"
         "128+N killed by signal N (no partial output is left behind).\n",
         f);
+}
+
+/* A usage error without words of its own: the usage says it. */
+static int usage_error(void) {
+  usage(stderr);
+  return tb_error_code_status(TB_ERR_USAGE);
+}
+
+/* Prints err, then the usage when show_usage, and gives err's exit status. */
+static int fail(const tb_error *err, bool show_usage) {
+  tb_error_print(err);
+  if (show_usage)
+    usage(stderr);
+  return tb_error_exit_status(err);
 }
 
 /* ---- finding our data: beside the binary (build tree or installed), else compiled-in ---- */
@@ -97,140 +110,6 @@ static char *find_data(const char *sub, const char *probe) {
     }
   }
   return NULL;
-}
-
-/* ---- atomic output: a temporary file beside each target, renamed into place ---- */
-
-enum { OUT_PDF, OUT_EPUB, NOUT };
-static char tmp_path[NOUT][PATH_MAX + 64]; /* each output's temporary file, or "" */
-static char made_dir[PATH_MAX];            /* the output folder this export made, or "" */
-
-static void on_signal(int sig) {
-  for (int i = 0; i < NOUT; i++)
-    if (tmp_path[i][0])
-      unlink(tmp_path[i]);
-  if (made_dir[0])
-    rmdir(made_dir); /* only if nothing landed in it */
-  /* in the handler nothing is left to do if these fail */
-  (void)signal(sig, SIG_DFL);
-  (void)raise(sig);
-}
-
-static void install_signals(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-  sigaction(SIGQUIT, &sa, NULL);
-  /* out of memory is an abort() (util/mem.c): its temporary files go too. Crash signals are left
-   * alone, so that a sanitizer's report, or a core, shows where the crash was. */
-  sigaction(SIGABRT, &sa, NULL);
-  /* a file-size limit must fail the write, not kill us before we clean up */
-  (void)signal(SIGXFSZ, SIG_IGN);
-}
-
-/* What the handler reads is written with every signal blocked: it never sees half a path. */
-static void block_signals(sigset_t *old) {
-  sigset_t all;
-  sigfillset(&all);
-  sigprocmask(SIG_BLOCK, &all, old);
-}
-
-static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
-
-static const char *const *sources; /* the sources of this export: never overwritten */
-static size_t nsources;
-
-/* Makes an empty temporary file in target's folder; its path goes into tmp_path[slot]. */
-static int open_temp(const char *target, int slot, tb_error *err) {
-  struct stat st;
-  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0,
-                        "exists and is not a regular file; refusing to replace it");
-  for (size_t i = 0; i < nsources && lstat(target, &st) == 0; i++) {
-    struct stat ss;
-    if (stat(sources[i], &ss) == 0 && ss.st_dev == st.st_dev && ss.st_ino == st.st_ino)
-      return tb_error_set(err, TB_ERR_USAGE, target, 0, 0, "is a source of this export; refusing to replace it");
-  }
-  char dir[PATH_MAX];
-  const char *slash = strrchr(target, '/');
-  const char *base = slash ? slash + 1 : target;
-  if (slash)
-    (void)snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
-  else
-    (void)snprintf(dir, sizeof dir, ".");
-  if (!is_dir(dir))
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
-  /* no signal between the file's creation and its name's landing where the handler looks */
-  sigset_t old;
-  block_signals(&old);
-  char *tp = tmp_path[slot];
-  int n = snprintf(tp, sizeof tmp_path[slot], "%s/.%s.tmp-XXXXXX", dir, base);
-  int fd = -1;
-  if (n < 0 || (size_t)n >= sizeof tmp_path[slot])
-    errno = ENAMETOOLONG; /* cut, the name would lose its XXXXXX */
-  else
-    fd = mkstemp(tp);
-  if (fd < 0)
-    tp[0] = 0;
-  restore_signals(&old);
-  if (fd < 0)
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot create a temporary file in '%s': %s", dir,
-                        strerror(errno));
-  fchmod(fd, 0644);
-  close(fd);
-  return 0;
-}
-
-static void drop_temp(int slot) {
-  if (tmp_path[slot][0]) {
-    unlink(tmp_path[slot]);
-    tmp_path[slot][0] = 0;
-  }
-}
-
-/* Errors raised while writing a temporary file name the target the user asked for. */
-static void name_target(tb_error *err, int slot, const char *target) {
-  if (tb_error_is_set(err) && (!strcmp(err->file, tmp_path[slot]) || strstr(err->file, ".tmp-")))
-    (void)snprintf(err->file, sizeof err->file, "%s", target); /* a message: cut if need be */
-}
-
-/* Flushes the finished temporary file to disk and renames it over the target. */
-static int commit_temp(int slot, const char *target, tb_error *err) {
-  int fd = open(tmp_path[slot], O_RDONLY);
-  if (fd < 0 || fsync(fd) != 0) {
-    if (fd >= 0)
-      close(fd);
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot flush the output: %s", strerror(errno));
-  }
-  close(fd);
-  struct stat st;
-  if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "exists and is not a regular file; refusing to replace it");
-  }
-  if (rename(tmp_path[slot], target) != 0) {
-    int e = errno;
-    drop_temp(slot);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "cannot rename into place: %s", strerror(e));
-  }
-  tmp_path[slot][0] = 0;
-  return 0;
-}
-
-/* Ends one output once its writer has filled tmp_path[slot] (rc 0: it replaces target) or failed
- * (its error names target, and the temporary file is gone). */
-static void finish_output(int slot, const char *target, int rc, tb_error *err) {
-  if (rc == 0)
-    commit_temp(slot, target, err);
-  else {
-    name_target(err, slot, target);
-    drop_temp(slot);
-  }
 }
 
 /* ---- the export command ---- */
@@ -296,6 +175,8 @@ static int cmd_export(int argc, char **argv) {
   bool want_pdf = false, want_epub = false, stats = false, dry_run = false;
   const char *out = "out/", *assets_opt = NULL;
   int paper = TB_PAPER_A4;
+  tb_error err;
+  tb_error_clear(&err);
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -310,12 +191,12 @@ static int cmd_export(int argc, char **argv) {
     case 'p':
       paper = tb_paper_parse(optarg);
       if (paper < 0) {
-        fprintf(stderr, "terbit: unknown paper size '%s' (a4, a5 or letter)\n", optarg);
-        return 2;
+        tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown paper size '%s' (a4, a5 or letter)", optarg);
+        return fail(&err, false);
       }
       break;
     case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
+    default: return usage_error();
     }
   }
   /* --dry-run writes nothing, whatever else is asked: the layout is the one both formats share
@@ -323,17 +204,14 @@ static int cmd_export(int argc, char **argv) {
   if (dry_run)
     want_pdf = want_epub = false;
   else if (!want_pdf && !want_epub) {
-    fputs("terbit: say what to export: --pdf, --epub or both\n", stderr);
-    usage(stderr);
-    return 2;
+    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "say what to export: --pdf, --epub or both");
+    return fail(&err, true);
   }
-  tb_error err;
-  tb_error_clear(&err);
   char *assets = assets_opt ? realpath(assets_opt, NULL) : find_data("assets", "fonts/CharisSIL-Regular.ttf");
   if (!assets) {
-    fprintf(stderr, "terbit: %s: assets folder not found (fonts, CSS, hyphenation)\n",
-            assets_opt ? assets_opt : "assets");
-    return 3;
+    tb_error_set(&err, TB_ERR_ASSET, assets_opt ? assets_opt : "assets", 0, 0,
+                 "assets folder not found (fonts, CSS, hyphenation)");
+    return fail(&err, false);
   }
   char *default_src = NULL;
   const char **srcs = (const char **)(argv + optind);
@@ -341,9 +219,10 @@ static int cmd_export(int argc, char **argv) {
   if (nsrc == 0) {
     char *dir = find_data("source", DEFAULT_SOURCE);
     if (!dir) {
-      fputs("terbit: the default article " DEFAULT_SOURCE " was not found; name a SOURCE\n", stderr);
+      tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0,
+                   "the default article " DEFAULT_SOURCE " was not found; name a SOURCE");
       free(assets);
-      return 2;
+      return fail(&err, false);
     }
     size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
     default_src = tb_xmalloc(n);
@@ -359,11 +238,11 @@ static int cmd_export(int argc, char **argv) {
   size_t olen = strlen(out);
   bool folder = is_dir(out) || (olen && out[olen - 1] == '/');
   if (!folder && want_pdf && want_epub) {
-    fprintf(stderr, "terbit: %s: with --pdf and --epub, -o names a folder (end it with '/')\n", out);
+    tb_error_set(&err, TB_ERR_USAGE, out, 0, 0, "with --pdf and --epub, -o names a folder (end it with '/')");
     free(stem);
     free(assets);
     free(default_src);
-    return 2;
+    return fail(&err, false);
   }
   int np, ne;
   if (folder) {
@@ -377,14 +256,12 @@ static int cmd_export(int argc, char **argv) {
   free(stem);
   /* a cut path would name another file */
   if (np < 0 || ne < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path) {
-    fprintf(stderr, "terbit: -o: the output path is longer than %d bytes\n", PATH_MAX - 1);
+    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "-o: the output path is longer than %d bytes", PATH_MAX - 1);
     free(assets);
     free(default_src);
-    return 2;
+    return fail(&err, false);
   }
 
-  sources = srcs;
-  nsources = nsrc;
   /* one parse, one layout, then each backend; the fonts load on a thread of their own meanwhile
    * (an error in the sources is still the one reported) */
   fonts_job fj;
@@ -397,21 +274,13 @@ static int cmd_export(int argc, char **argv) {
    * be written is told at once, not after the work, and from here a signal finds nothing but
    * them to remove. A folder made here is removed again if the export fails. */
   bool ready = fonts_ok;
-  if (ready && !dry_run && folder && !is_dir(out)) {
-    if (mkdir(out, 0777) == 0) {
-      sigset_t old;
-      block_signals(&old);
-      (void)snprintf(made_dir, sizeof made_dir, "%s", out); /* fits: OUT/STEM.pdf did (above) */
-      restore_signals(&old);
-    } else {
-      tb_error_set(&err, TB_ERR_IO, out, 0, 0, "cannot create folder: %s", strerror(errno));
-      ready = false;
-    }
-  }
+  if (ready && !dry_run && folder)
+    ready = tb_output_make_folder(out, &err) == 0;
+  tb_output *pdf_out = NULL, *epub_out = NULL;
   if (ready && want_pdf)
-    ready = open_temp(pdf_path, OUT_PDF, &err) == 0;
+    ready = (pdf_out = tb_output_open(pdf_path, srcs, nsrc, &err)) != NULL; /* never over a source */
   if (ready && want_epub)
-    ready = open_temp(epub_path, OUT_EPUB, &err) == 0;
+    ready = (epub_out = tb_output_open(epub_path, srcs, nsrc, &err)) != NULL;
   /* The EPUB is started before the layout: a thread of its own renders and deflates each
    * chapter as soon as the layout has told where its pages begin (the page-list's markers). */
   char source[128];
@@ -426,44 +295,34 @@ static int cmd_export(int argc, char **argv) {
     print_stats(lo);
   if (lo && want_pdf && !tb_error_is_set(&err)) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
-    finish_output(OUT_PDF, pdf_path, tb_pdf_write(doc, lo, &fonts, &po, tmp_path[OUT_PDF], &err), &err);
+    (void)tb_output_finish(pdf_out, tb_pdf_write(doc, lo, &fonts, &po, tb_output_path(pdf_out), &err), &err);
   }
   if (job && lo && !tb_error_is_set(&err)) {
     /* the worker thread takes no signal; the archive is made in memory, then written */
-    finish_output(OUT_EPUB, epub_path, tb_epub_job_finish(job, tmp_path[OUT_EPUB], &err), &err);
+    (void)tb_output_finish(epub_out, tb_epub_job_finish(job, tb_output_path(epub_out), &err), &err);
     job = NULL;
   }
   tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
-  drop_temp(OUT_PDF);      /* what is left was not written */
-  drop_temp(OUT_EPUB);
-  if (made_dir[0] && tb_error_is_set(&err))
-    (void)rmdir(made_dir); /* only if nothing landed in it */
-  made_dir[0] = 0;
+  tb_output_end(tb_error_is_set(&err)); /* what is left was not written; on failure, the folder */
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);
   tb_doc_free(doc);
   free(assets);
   free(default_src);
-  if (tb_error_is_set(&err)) {
-    tb_error_print(&err);
-    return tb_error_exit_status(&err);
-  }
+  if (tb_error_is_set(&err))
+    return fail(&err, false);
   return 0;
 }
 
 static int cmd_dump(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
+  if (argc < 2)
+    return usage_error();
   tb_error err;
   tb_error_clear(&err);
   tb_doc *doc = tb_load_files((const char *const *)argv + 1, (size_t)argc - 1, &err);
-  if (!doc) {
-    tb_error_print(&err);
-    return tb_error_exit_status(&err);
-  }
+  if (!doc)
+    return fail(&err, false);
   tb_buf b = {0};
   tb_doc_dump(doc, &b);
   for (size_t i = 0; i < doc->nheadings; i++)
@@ -471,8 +330,8 @@ static int cmd_dump(int argc, char **argv) {
   tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
   int rc = 0;
   if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
-    fprintf(stderr, "terbit: cannot write the dump: %s\n", strerror(errno));
-    rc = 3;
+    tb_error_set(&err, TB_ERR_IO, NULL, 0, 0, "cannot write the dump: %s", strerror(errno));
+    rc = fail(&err, false);
   }
   tb_buf_free(&b);
   tb_doc_free(doc);
@@ -481,11 +340,9 @@ static int cmd_dump(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   find_exe_dir();
-  install_signals();
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
+  tb_output_install_signals();
+  if (argc < 2)
+    return usage_error();
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     usage(stdout);
     return 0;
@@ -498,7 +355,8 @@ int main(int argc, char **argv) {
     return cmd_export(argc - 1, argv + 1);
   if (!strcmp(argv[1], "dump"))
     return cmd_dump(argc - 1, argv + 1);
-  fprintf(stderr, "terbit: unknown command '%s'\n", argv[1]);
-  usage(stderr);
-  return 2;
+  tb_error err;
+  tb_error_clear(&err);
+  tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
+  return fail(&err, true);
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const int exit_status[] = {
-#define TB_X(name, status, text) status,
+#define TB_X(name, status) status,
     TB_ERROR_CODES(TB_X)
 #undef TB_X
 };
@@ -36,11 +36,13 @@ int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, 
 
 int tb_error_is_set(const tb_error *err) { return err && err->code != TB_OK; }
 
-int tb_error_exit_status(const tb_error *err) {
-  if (!err || (size_t)err->code >= sizeof exit_status / sizeof exit_status[0])
+int tb_error_code_status(tb_error_code code) {
+  if ((size_t)code >= sizeof exit_status / sizeof exit_status[0])
     return 0;
-  return exit_status[err->code];
+  return exit_status[code];
 }
+
+int tb_error_exit_status(const tb_error *err) { return err ? tb_error_code_status(err->code) : 0; }
 
 static void print_place(FILE *f, const char *file, int line, int col) {
   if (file && *file) {

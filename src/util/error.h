@@ -4,24 +4,24 @@
 
 #include <stddef.h>
 
-/* Codes with their exit status and default text (one table, so code and text cannot drift).
- * X(name, exit_status, text) */
-#define TB_ERROR_CODES(X)                                   \
-  X(TB_OK, 0, "no error")                                   \
-  X(TB_ERR_USAGE, 2, "usage error")                         \
-  X(TB_ERR_INPUT, 1, "bad input")                           \
-  X(TB_ERR_UTF8, 1, "invalid UTF-8")                        \
-  X(TB_ERR_YAML, 1, "bad front matter")                     \
-  X(TB_ERR_LIMIT, 1, "limit exceeded")                      \
-  X(TB_ERR_IMAGE, 1, "bad image")                           \
-  X(TB_ERR_IO, 3, "input/output error")                     \
-  X(TB_ERR_PDF, 3, "PDF library error")                     \
-  X(TB_ERR_ZIP, 3, "zip library error")                     \
-  X(TB_ERR_ASSET, 3, "missing or broken asset")             \
-  X(TB_ERR_INTERRUPTED, 3, "interrupted")
+/* Codes with the process exit status of each: one table, so that a code and its status cannot
+ * drift. X(name, exit_status) */
+#define TB_ERROR_CODES(X)                          \
+  X(TB_OK, 0) /* no error */                       \
+  X(TB_ERR_USAGE, 2) /* usage error */             \
+  X(TB_ERR_INPUT, 1) /* bad input */               \
+  X(TB_ERR_UTF8, 1) /* invalid UTF-8 */            \
+  X(TB_ERR_YAML, 1) /* bad front matter */         \
+  X(TB_ERR_LIMIT, 1) /* limit exceeded */          \
+  X(TB_ERR_IMAGE, 1) /* bad image */               \
+  X(TB_ERR_IO, 3) /* input/output error */         \
+  X(TB_ERR_PDF, 3) /* PDF library error */         \
+  X(TB_ERR_ZIP, 3) /* zip library error */         \
+  X(TB_ERR_ASSET, 3) /* missing or broken asset */ \
+  X(TB_ERR_INTERRUPTED, 3) /* interrupted */
 
 typedef enum {
-#define TB_X(name, status, text) name,
+#define TB_X(name, status) name,
   TB_ERROR_CODES(TB_X)
 #undef TB_X
 } tb_error_code;
@@ -47,7 +47,10 @@ int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, 
 /** True when err holds an error. */
 int tb_error_is_set(const tb_error *err);
 
-/** The process exit status for err's code. */
+/** The process exit status for code (its row in TB_ERROR_CODES). */
+int tb_error_code_status(tb_error_code code);
+
+/** The process exit status for err's code: 0 when err holds no error. */
 int tb_error_exit_status(const tb_error *err);
 
 /** Writes "terbit: FILE:LINE:COL: message" (place parts only where known) to stderr. */

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 
 /** Starts fn(arg) on a new thread with every signal blocked, so that signals reach the thread
- * that installed the handlers (main.c's, which remove the temporary output file). false if no
- * thread could be made: the caller then does the work itself. */
+ * that installed the handlers (util/output.c's, which remove the temporary output files). false
+ * if no thread could be made: the caller then does the work itself. */
 static inline bool tb_thread_start(pthread_t *t, void *(*fn)(void *), void *arg) {
   sigset_t all, old;
   sigfillset(&all);
