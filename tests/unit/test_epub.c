@@ -19,6 +19,8 @@
 
 #include "doc/doc.h"
 #include "epub/epub.h"
+#include "epub/epub_int.h"
+#include "epub/xml.h"
 #include "layout/pages.h"
 #include "util/error.h"
 
