@@ -36,6 +36,10 @@ struct tb_epub_job {
   size_t ntold, told_cap;
   size_t ready; /* chapters whose pages have all been told */
   bool closing, cancelled;
+  /* the worker's progress, under mu: for tb_epub_job_wait */
+  pthread_cond_t progress;
+  size_t rendered;     /* chapters the worker has rendered */
+  bool worker_stopped; /* it has returned (or is about to) */
   bool threaded; /* the worker runs */
   pthread_t worker;
   /* every entry, once assembled (by the worker as soon as the last chapter is rendered) */
@@ -88,9 +92,13 @@ static void *worker_main(void *arg) {
     if (nc > 0 && ready >= nc && !j->assembled && (written = tb_epub_chapters_done(j->writer)))
       assemble(j, written);
     pthread_mutex_lock(&j->mu);
+    j->rendered = j->next;
+    pthread_cond_broadcast(&j->progress);
     if (last || j->assembled)
       break;
   }
+  j->worker_stopped = true;
+  pthread_cond_broadcast(&j->progress);
   pthread_mutex_unlock(&j->mu);
   return NULL;
 }
@@ -102,6 +110,7 @@ tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool
   tb_error_clear(&j->err);
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->cv, NULL);
+  pthread_cond_init(&j->progress, NULL);
   if (!doc || !opts) {
     tb_error_set(&j->err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
     j->failed = true;
@@ -136,6 +145,17 @@ void tb_epub_job_pages(void *job, size_t chapters_done, const tb_page_info *page
   pthread_mutex_unlock(&j->mu);
 }
 
+size_t tb_epub_job_wait(tb_epub_job *j, size_t chapters) {
+  if (!j || !j->threaded)
+    return 0;
+  pthread_mutex_lock(&j->mu);
+  while (j->rendered < chapters && !j->worker_stopped)
+    pthread_cond_wait(&j->progress, &j->mu);
+  size_t n = j->rendered;
+  pthread_mutex_unlock(&j->mu);
+  return n;
+}
+
 static void stop_worker(tb_epub_job *j, bool cancel) {
   if (!j->threaded)
     return;
@@ -162,6 +182,7 @@ static void job_free(tb_epub_job *j) {
   if (j->doc && j->opts)
     tb_epub_book_free(&j->book);
   pthread_cond_destroy(&j->cv);
+  pthread_cond_destroy(&j->progress);
   pthread_mutex_destroy(&j->mu);
   free(j);
 }

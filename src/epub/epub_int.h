@@ -18,6 +18,13 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+/* ---- epub.c ---- */
+
+/** For tests: waits until the job's worker thread has rendered `chapters` chapters (in order)
+ * or has stopped, and returns how many it has rendered; 0 at once when the job has no worker.
+ * The worker stops once it has assembled the book, or when finished or cancelled. */
+size_t tb_epub_job_wait(tb_epub_job *job, size_t chapters);
+
 /* ---- chapter.c and xhtml.c: the chapter step ---- */
 
 /* libxml2 refuses documents nested deeper than 256 elements. The model builder limits nesting,
