@@ -1,448 +1,18 @@
-// epub.c -- tb_epub_write() and its job: gathers the book (images, cover, footnotes, page markers),
-// renders each chapter as soon as the layout has told where its pages begin (on a thread of its
-// own), runs the other producers and hands the entries to zip.c in a fixed order.
-#define _POSIX_C_SOURCE 200809L /* gmtime_r; pthread_sigmask in util/thread.h */
+// epub.c -- tb_epub_write() and its job: gathers the book (book.c), writes each chapter as soon as
+// the layout has told where its pages begin (chapter.c, on a thread of its own), then runs the
+// other producers and hands the entries to zip.c in a fixed order. Only the job and the assembly.
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask in util/thread.h */
 
 #include "epub/epub.h"
 
-#include <errno.h>
+#include <assert.h>
 #include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "util/hash.h"
+#include "epub/book.h"
+#include "epub/epub_int.h"
 #include "util/thread.h"
-
-#define TB_CHECK(expr)                                                                         \
-  do {                                                                                         \
-    if ((expr) < 0)                                                                            \
-      goto fail;                                                                               \
-  } while (0)
-
-/* ---- small helpers ---- */
-
-void tb_epub_chapter_name(size_t chapter, char name[TB_EPUB_NAME_MAX]) {
-  (void)snprintf(name, TB_EPUB_NAME_MAX, "chapter-%03zu.xhtml", chapter + 1);
-}
-
-void tb_epub_iso_time(long long epoch, char out[32]) {
-  if (epoch < 0)
-    epoch = 0;
-  if (epoch > 253402300799LL) /* 9999-12-31T23:59:59Z: keep four-digit years */
-    epoch = 253402300799LL;
-  time_t t = (time_t)epoch;
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) {
-    (void)snprintf(out, 32, "1970-01-01T00:00:00Z");
-    return;
-  }
-  /* The modulos only tell the compiler the widths (the values are already in range). */
-  (void)snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
-                 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-                 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
-}
-
-/* Reads a whole file into *data (malloc'd). */
-static int read_file(const char *path, char **data, size_t *len, tb_error_code code, const char *what,
-                     tb_error *err) {
-  tb_buf b = {0};
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return tb_error_set(err, code, path, 0, 0, "cannot open %s: %s", what, strerror(errno));
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    tb_buf_put(&b, chunk, n);
-  int failed = ferror(f);
-  int saved = errno;
-  (void)fclose(f);
-  if (failed) {
-    tb_buf_free(&b);
-    return tb_error_set(err, code, path, 0, 0, "cannot read %s: %s", what, strerror(saved));
-  }
-  *data = tb_buf_detach(&b, len);
-  return 0;
-}
-
-/* The media type from the file's first bytes: the bytes decide, not the name or the importer's
- * guess, because a manifest media type that does not match the content is an EPUBCheck error. */
-static const char *sniff_image(const char *data, size_t len) {
-  const unsigned char *p = (const unsigned char *)data;
-  if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "image/png";
-  if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-    return "image/jpeg";
-  return NULL;
-}
-
-static bool has_text(const char *s) {
-  for (; s && *s; s++)
-    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-      return true;
-  return false;
-}
-
-/* ---- where things land ---- */
-
-static int root_chapter(const tb_doc *doc, const tb_node *root) {
-  if (root->type != TB_NODE_ROOT)
-    return -1;
-  int ci = root->as.root.chapter; /* the root knows its chapter: no search per page */
-  return ci >= 0 && (size_t)ci < doc->nchapters && doc->chapters[ci].root == root ? ci : -1;
-}
-
-static bool valid_footnote(const tb_doc *doc, int number) {
-  return number >= 1 && (size_t)number <= doc->nfootnotes && doc->footnotes[number - 1];
-}
-
-/* The chapter file that shows node: footnote definitions are shown at the end of the chapter that
- * first cites them, everything else in its own chapter. -1 when it is shown nowhere. */
-static int node_chapter(const tb_epub_book *b, const tb_node *n) {
-  const tb_doc *doc = b->doc;
-  for (; n; n = n->parent) {
-    if (n->type == TB_NODE_FOOTNOTE_DEF) {
-      int k = n->as.footnote.number;
-      if (valid_footnote(doc, k) && doc->footnotes[k - 1] == n)
-        return b->fn_chapter[k - 1];
-      return -1; /* a definition the doc does not list is never shown */
-    }
-    if (!n->parent)
-      return root_chapter(doc, n);
-  }
-  return -1;
-}
-
-/* Assigns each footnote the chapter that shows it: the first chapter citing it from its text, else
- * the chapter of a footnote citing it, else the chapter holding the definition, else the last. */
-static void place_footnotes(tb_epub_book *b) {
-  const tb_doc *doc = b->doc;
-  size_t nf = doc->nfootnotes;
-  b->fn_chapter = tb_xmalloc((nf ? nf : 1) * sizeof *b->fn_chapter);
-  b->fn_ref_chapter = tb_xmalloc((nf ? nf : 1) * sizeof *b->fn_ref_chapter);
-  b->fn_refs = tb_xcalloc(nf ? nf : 1, sizeof *b->fn_refs);
-  for (size_t i = 0; i < nf; i++)
-    b->fn_chapter[i] = b->fn_ref_chapter[i] = -1;
-  if (nf == 0)
-    return;
-
-  for (size_t ci = 0; ci < doc->nchapters; ci++) {
-    tb_iter it;
-    tb_iter_init(&it, doc->chapters[ci].root);
-    tb_event ev;
-    while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
-      if (ev != TB_EVENT_ENTER)
-        continue;
-      const tb_node *n = it.cur;
-      if (n->type == TB_NODE_FOOTNOTE_DEF)
-        tb_iter_skip_children(&it);
-      else if (n->type == TB_NODE_FOOTNOTE_REF && valid_footnote(doc, n->as.footnote.number) &&
-               b->fn_chapter[n->as.footnote.number - 1] < 0)
-        b->fn_chapter[n->as.footnote.number - 1] = (int)ci;
-    }
-  }
-
-  /* Footnotes cited only from other footnotes follow them (a worklist over placed ones). */
-  bool *done = tb_xcalloc(nf, sizeof *done);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < nf; i++) {
-      if (done[i] || b->fn_chapter[i] < 0 || !doc->footnotes[i])
-        continue;
-      done[i] = changed = true;
-      tb_iter it;
-      tb_iter_init(&it, doc->footnotes[i]);
-      tb_event ev;
-      while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
-        const tb_node *n = it.cur;
-        if (ev == TB_EVENT_ENTER && n->type == TB_NODE_FOOTNOTE_REF &&
-            valid_footnote(doc, n->as.footnote.number) && b->fn_chapter[n->as.footnote.number - 1] < 0)
-          b->fn_chapter[n->as.footnote.number - 1] = b->fn_chapter[i];
-      }
-    }
-  }
-  free(done);
-
-  /* Never cited: keep the content, where the definition sits (or at the end of the book). */
-  for (size_t i = 0; i < nf; i++) {
-    if (b->fn_chapter[i] >= 0 || !doc->footnotes[i])
-      continue;
-    const tb_node *n = doc->footnotes[i];
-    while (n->parent)
-      n = n->parent;
-    int ci = root_chapter(doc, n);
-    b->fn_chapter[i] = ci >= 0 ? ci : (int)doc->nchapters - 1;
-  }
-}
-
-const tb_epub_image *tb_epub_find_image(const tb_epub_book *b, const tb_node *n) {
-  if (!n || n->type != TB_NODE_IMAGE || !n->image.path || (n->image.kind != 1 && n->image.kind != 2))
-    return NULL;
-  for (size_t i = 0; i < b->nimages; i++)
-    if (strcmp(b->images[i].path, n->image.path) == 0)
-      return &b->images[i];
-  return NULL;
-}
-
-/* Content images: every IMAGE with a local PNG/JPEG file in a shown part of the book, once per
- * path, named image-NNN in order of first appearance. */
-static int gather_images(tb_epub_book *b, tb_error *err) {
-  const tb_doc *doc = b->doc;
-  b->images_alt = true;
-  for (size_t ci = 0; ci < doc->nchapters; ci++) {
-    tb_iter it;
-    tb_iter_init(&it, doc->chapters[ci].root);
-    tb_event ev;
-    while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
-      const tb_node *n = it.cur;
-      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_IMAGE || !n->image.path ||
-          (n->image.kind != 1 && n->image.kind != 2) || node_chapter(b, n) < 0)
-        continue;
-      tb_buf alt = {0};
-      tb_node_plain_text(n, &alt);
-      bool has_alt = has_text(alt.data) || has_text(n->as.link.title);
-      tb_buf_free(&alt);
-      tb_epub_image *img = (tb_epub_image *)tb_epub_find_image(b, n);
-      if (!img) {
-        tb_grow(&b->images, &b->images_cap, b->nimages + 1, sizeof *b->images);
-        img = &b->images[b->nimages++];
-        memset(img, 0, sizeof *img);
-        img->path = n->image.path;
-        img->alt = true;
-        TB_CHECK(read_file(img->path, &img->data, &img->len, TB_ERR_IO, "image", err));
-        img->media_type = sniff_image(img->data, img->len);
-        if (!img->media_type)
-          return tb_error_set(err, TB_ERR_IMAGE, img->path, n->line, n->col,
-                              "image is neither PNG nor JPEG");
-        (void)snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages,
-                       strcmp(img->media_type, "image/png") == 0 ? "png" : "jpg");
-      }
-      if (!has_alt)
-        img->alt = b->images_alt = false;
-    }
-  }
-  return 0;
-fail:
-  return -1;
-}
-
-static int load_cover(tb_epub_book *b, tb_error *err) {
-  const tb_doc *doc = b->doc;
-  const char *cover = doc->meta.cover;
-  char *joined = NULL;
-  if (!cover || !*cover) {
-    b->cover_name = "cover.svg";
-    b->cover_type = "image/svg+xml";
-    return 0;
-  }
-  /* The importer normally resolves the path; a bare relative one is tried against base_dir. */
-  FILE *f = fopen(cover, "rb");
-  if (f)
-    (void)fclose(f);
-  else if (cover[0] != '/' && doc->base_dir && *doc->base_dir) {
-    size_t n = strlen(doc->base_dir) + strlen(cover) + 2;
-    joined = tb_xmalloc(n);
-    (void)snprintf(joined, n, "%s/%s", doc->base_dir, cover);
-    cover = joined;
-  }
-  int rc = read_file(cover, &b->cover.data, &b->cover.len, TB_ERR_IO, "cover image", err);
-  if (rc == 0) {
-    b->cover.media_type = sniff_image(b->cover.data, b->cover.len);
-    if (!b->cover.media_type)
-      rc = tb_error_set(err, TB_ERR_IMAGE, cover, 0, 0, "cover image is neither PNG nor JPEG");
-  }
-  free(joined);
-  if (rc != 0) /* read_file and tb_error_set return 0 or -1: anything but 0 is a failure */
-    return -1;
-  bool png = strcmp(b->cover.media_type, "image/png") == 0;
-  b->cover_name = png ? "cover.png" : "cover.jpg";
-  b->cover_type = b->cover.media_type;
-  (void)snprintf(b->cover.name, sizeof b->cover.name, "%s", b->cover_name);
-  b->cover.alt = true; /* shown with the title as its alt text */
-  return 0;
-}
-
-static int cmp_mark(const void *pa, const void *pb) {
-  const tb_epub_mark *a = pa, *b = pb;
-  uintptr_t na = (uintptr_t)a->node, nb = (uintptr_t)b->node;
-  if (na != nb)
-    return na < nb ? -1 : 1;
-  if (a->offset != b->offset)
-    return a->offset < b->offset ? -1 : 1;
-  return a->page < b->page ? -1 : a->page > b->page;
-}
-
-/* Page ids: "page-" + the label with anything but [A-Za-z0-9._-] as '-', made unique. */
-typedef tb_epub_strset strset;
-
-static bool set_has(const strset *set, const char *s) {
-  if (!set->cap)
-    return false;
-  for (size_t k = tb_hash_str(s) & (set->cap - 1); set->slots[k]; k = (k + 1) & (set->cap - 1))
-    if (!strcmp(set->slots[k], s))
-      return true;
-  return false;
-}
-
-/* s must outlive the set. */
-static void set_add(strset *set, const char *s) {
-  if ((set->n + 1) * 2 > set->cap) {
-    strset old = *set;
-    set->cap = old.cap ? old.cap * 2 : 256;
-    set->slots = tb_xcalloc(set->cap, sizeof *set->slots);
-    set->n = 0;
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.slots[i])
-        set_add(set, old.slots[i]);
-    free(old.slots);
-  }
-  size_t k = tb_hash_str(s) & (set->cap - 1);
-  while (set->slots[k])
-    k = (k + 1) & (set->cap - 1);
-  set->slots[k] = s;
-  set->n++;
-}
-
-/* Merges the sorted marks b->marks[0..old) and [old..nmarks) in place: each batch of pages is
- * sorted on its own, and the whole stays sorted for xhtml.c's binary search. */
-static void merge_marks(tb_epub_book *b, size_t old) {
-  size_t n = b->nmarks - old;
-  if (n == 0)
-    return;
-  qsort(b->marks + old, n, sizeof *b->marks, cmp_mark);
-  if (old == 0 || cmp_mark(&b->marks[old - 1], &b->marks[old]) <= 0)
-    return; /* already in order: the usual case, as nodes are allocated in reading order */
-  tb_epub_mark *fresh = tb_xmalloc(n * sizeof *fresh);
-  memcpy(fresh, b->marks + old, n * sizeof *fresh);
-  size_t i = old, j = n, k = old + n;
-  while (j > 0) { /* from the back: the larger of the two tails goes last */
-    if (i > 0 && cmp_mark(&b->marks[i - 1], &fresh[j - 1]) > 0)
-      b->marks[--k] = b->marks[--i];
-    else
-      b->marks[--k] = fresh[--j];
-  }
-  free(fresh);
-}
-
-void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n) {
-  tb_buf id = {0};
-  size_t old_marks = b->nmarks;
-  for (size_t i = 0; i < n; i++) {
-    const tb_page_info *p = &pages[i];
-    if (!p->body)
-      continue; /* front matter: not in the page-list, no marker */
-    size_t k = b->nbody++;
-    tb_grow(&b->pages, &b->pages_cap, b->nbody, sizeof *b->pages);
-    tb_epub_page *pg = &b->pages[k];
-    pg->home = p->chapter;
-    pg->chapter = -1;
-    pg->seq = -1;
-    if (p->label && *p->label)
-      pg->label = tb_xstrdup(p->label);
-    else {
-      char num[32];
-      (void)snprintf(num, sizeof num, "%zu", b->nbody);
-      pg->label = tb_xstrdup(num);
-    }
-    tb_buf_clear(&id);
-    tb_buf_puts(&id, "page-");
-    for (const char *s = pg->label; *s; s++) {
-      char c = *s;
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.';
-      tb_buf_putc(&id, (char)(ok ? c : '-'));
-    }
-    /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a
-     * 50,000-page book linear all the same) */
-    size_t base = id.len;
-    for (int d = 2; set_has(&b->page_id_set, id.data); d++) {
-      id.len = base;
-      tb_buf_printf(&id, "-%d", d);
-    }
-    pg->id = tb_xstrdup(id.data);
-    set_add(&b->page_id_set, pg->id);
-    /* A body page without a node (the layout should not make one) borrows the previous page's
-     * place when that is in the same chapter, else its chapter's start: the page-list stays in
-     * reading order (EPUBCheck NAV-011) and every entry keeps a marker of its own. */
-    const tb_node *node = p->node;
-    size_t offset = p->offset;
-    if (!node && b->prev_node && node_chapter(b, b->prev_node) == p->chapter) {
-      node = b->prev_node;
-      offset = b->prev_offset;
-    } else if (!node && p->chapter >= 0 && (size_t)p->chapter < b->doc->nchapters) {
-      node = b->doc->chapters[p->chapter].root;
-      offset = 0;
-    }
-    if (node) {
-      tb_grow(&b->marks, &b->marks_cap, b->nmarks + 1, sizeof *b->marks);
-      b->marks[b->nmarks].node = node;
-      b->marks[b->nmarks].offset = offset;
-      b->marks[b->nmarks].page = k;
-      b->nmarks++;
-      b->prev_node = node;
-      b->prev_offset = offset;
-    }
-  }
-  tb_buf_free(&id);
-  merge_marks(b, old_marks);
-}
-
-int tb_epub_book_init(tb_epub_book *b, const tb_doc *doc, const tb_epub_opts *opts, tb_error *err) {
-  memset(b, 0, sizeof *b);
-  b->doc = doc;
-  b->opts = opts;
-  if (!doc->uuid || !*doc->uuid)
-    return tb_error_set(err, TB_ERR_INPUT, NULL, 0, 0, "EPUB: the document has no identifier");
-  b->lang = doc->meta.lang && *doc->meta.lang ? doc->meta.lang : "ms";
-  /* dc:title is required: fall back to the first heading, then to the identifier. */
-  b->title = doc->meta.title;
-  if (!has_text(b->title))
-    b->title = doc->nheadings && has_text(doc->headings[0].text) ? doc->headings[0].text : doc->uuid;
-
-  place_footnotes(b);
-
-  size_t nh = doc->nheadings, nc = doc->nchapters;
-  b->heading_chapter = tb_xmalloc((nh ? nh : 1) * sizeof *b->heading_chapter);
-  b->heading_seq = tb_xmalloc((nh ? nh : 1) * sizeof *b->heading_seq);
-  for (size_t i = 0; i < nh; i++) {
-    b->heading_chapter[i] = doc->headings[i].node ? node_chapter(b, doc->headings[i].node) : -1;
-    b->heading_seq[i] = -1;
-  }
-  b->chapter_seq = tb_xmalloc((nc ? nc : 1) * sizeof *b->chapter_seq);
-  for (size_t i = 0; i < nc; i++)
-    b->chapter_seq[i] = -1;
-
-  TB_CHECK(gather_images(b, err));
-  TB_CHECK(load_cover(b, err));
-  return 0;
-fail:
-  return -1;
-}
-
-void tb_epub_book_free(tb_epub_book *b) {
-  if (!b)
-    return;
-  for (size_t i = 0; i < b->nimages; i++)
-    free(b->images[i].data);
-  free(b->images);
-  free(b->cover.data);
-  free(b->fn_chapter);
-  free(b->fn_ref_chapter);
-  free(b->fn_refs);
-  for (size_t i = 0; i < b->nbody; i++) {
-    free(b->pages[i].id);
-    free(b->pages[i].label);
-  }
-  free(b->pages);
-  free(b->marks);
-  free(b->page_id_set.slots);
-  free(b->heading_chapter);
-  free(b->heading_seq);
-  free(b->chapter_seq);
-  memset(b, 0, sizeof *b);
-}
 
 /* ---- the writer: chapters rendered as their pages become known, then the archive ---- */
 
@@ -454,8 +24,9 @@ struct tb_epub_job {
                     tb_epub_job_finish */
   tb_error err;
   /* the renderer's: the worker's while it runs, then the caller's */
-  tb_epub_part *chapters; /* [nchapters]: chapter files, rendered and deflated in order */
-  size_t next;            /* the next chapter to render */
+  tb_epub_chapters *writer; /* the chapter step */
+  tb_epub_part *chapters;   /* [nchapters]: chapter files, rendered and deflated in order */
+  size_t next;              /* the next chapter to render */
   tb_buf buf;
   tb_epub_deflater *z;
   /* what the layout has told and the renderer not yet taken, under mu */
@@ -465,6 +36,10 @@ struct tb_epub_job {
   size_t ntold, told_cap;
   size_t ready; /* chapters whose pages have all been told */
   bool closing, cancelled;
+  /* the worker's progress, under mu: for tb_epub_job_wait */
+  pthread_cond_t progress;
+  size_t rendered;     /* chapters the worker has rendered */
+  bool worker_stopped; /* it has returned (or is about to) */
   bool threaded; /* the worker runs */
   pthread_t worker;
   /* every entry, once assembled (by the worker as soon as the last chapter is rendered) */
@@ -484,16 +59,15 @@ static void put_part(tb_epub_job *j, tb_epub_part *p, const char *dir, const cha
 static void render_ready(tb_epub_job *j, const tb_page_info *pages, size_t n, size_t ready) {
   tb_epub_book_add_pages(&j->book, pages, n);
   for (; j->next < ready && j->next < j->doc->nchapters; j->next++) {
-    size_t ci = j->next, len;
+    size_t ci = tb_epub_chapters_next(j->writer, &j->buf), len; /* ci == j->next */
     char name[TB_EPUB_NAME_MAX];
     tb_epub_chapter_name(ci, name);
-    tb_epub_xhtml_chapter(&j->book, ci, &j->buf);
     char *data = tb_buf_detach(&j->buf, &len);
     put_part(j, &j->chapters[ci], "OEBPS/", name, data, len, false);
   }
 }
 
-static void assemble(tb_epub_job *j);
+static void assemble(tb_epub_job *j, const tb_epub_written *written);
 
 static void *worker_main(void *arg) {
   tb_epub_job *j = arg;
@@ -514,12 +88,17 @@ static void *worker_main(void *arg) {
     /* The last chapter told means every page told: nav, ncx and the rest are made now, while
      * the caller finishes its own work (the PDF's front matter, its temporary file). */
     size_t nc = j->doc->nchapters;
-    if (nc > 0 && ready >= nc && j->next >= nc && !j->assembled)
-      assemble(j);
+    const tb_epub_written *written = NULL;
+    if (nc > 0 && ready >= nc && !j->assembled && (written = tb_epub_chapters_done(j->writer)))
+      assemble(j, written);
     pthread_mutex_lock(&j->mu);
+    j->rendered = j->next;
+    pthread_cond_broadcast(&j->progress);
     if (last || j->assembled)
       break;
   }
+  j->worker_stopped = true;
+  pthread_cond_broadcast(&j->progress);
   pthread_mutex_unlock(&j->mu);
   return NULL;
 }
@@ -531,6 +110,7 @@ tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool
   tb_error_clear(&j->err);
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->cv, NULL);
+  pthread_cond_init(&j->progress, NULL);
   if (!doc || !opts) {
     tb_error_set(&j->err, TB_ERR_USAGE, NULL, 0, 0, "tb_epub_write: missing argument");
     j->failed = true;
@@ -542,6 +122,7 @@ tb_epub_job *tb_epub_job_start(const tb_doc *doc, const tb_epub_opts *opts, bool
     j->failed = true;
     return j;
   }
+  j->writer = tb_epub_chapters_new(&j->book);
   j->z = tb_epub_deflater_new();
   if (threaded) {
     j->threaded = tb_thread_start(&j->worker, worker_main, j);
@@ -562,6 +143,17 @@ void tb_epub_job_pages(void *job, size_t chapters_done, const tb_page_info *page
     j->ready = chapters_done;
   pthread_cond_signal(&j->cv);
   pthread_mutex_unlock(&j->mu);
+}
+
+size_t tb_epub_job_wait(tb_epub_job *j, size_t chapters) {
+  if (!j || !j->threaded)
+    return 0;
+  pthread_mutex_lock(&j->mu);
+  while (j->rendered < chapters && !j->worker_stopped)
+    pthread_cond_wait(&j->progress, &j->mu);
+  size_t n = j->rendered;
+  pthread_mutex_unlock(&j->mu);
+  return n;
 }
 
 static void stop_worker(tb_epub_job *j, bool cancel) {
@@ -586,9 +178,11 @@ static void job_free(tb_epub_job *j) {
   free(j->told);
   tb_buf_free(&j->buf);
   tb_epub_deflater_free(j->z);
+  tb_epub_chapters_free(j->writer);
   if (j->doc && j->opts)
     tb_epub_book_free(&j->book);
   pthread_cond_destroy(&j->cv);
+  pthread_cond_destroy(&j->progress);
   pthread_mutex_destroy(&j->mu);
   free(j);
 }
@@ -614,9 +208,10 @@ static void add_buf(tb_epub_job *j, const char *dir, const char *name) {
 
 /* Every entry in its fixed order, deflated: mimetype first and stored (OCF), then the package
  * document, the navigation, the stylesheet, cover and title page, the chapters (rendered
- * already: they recorded where headings, markers and notes land for nav and ncx) and the images.
- * Needs every chapter rendered; on failure j->assemble_failed and j->err say why. */
-static void assemble(tb_epub_job *j) {
+ * already: `written`, which only the last of them gives, says where headings, markers and notes
+ * landed for nav and ncx) and the images. On failure j->assemble_failed and j->err say why. */
+static void assemble(tb_epub_job *j, const tb_epub_written *written) {
+  assert(written);
   const tb_doc *doc = j->doc;
   tb_epub_book *book = &j->book;
   tb_buf *b = &j->buf;
@@ -631,7 +226,7 @@ static void assemble(tb_epub_job *j) {
   }
   tb_buf_clear(b);
   tb_buf_printf(b, "%s/css/terbit.css", j->opts->assets_dir);
-  if (read_file(b->data, &css, &css_len, TB_ERR_ASSET, "stylesheet", &j->err) != 0) {
+  if (tb_epub_read_file(b->data, &css, &css_len, TB_ERR_ASSET, "stylesheet", &j->err) != 0) {
     j->assemble_failed = true;
     return;
   }
@@ -642,9 +237,9 @@ static void assemble(tb_epub_job *j) {
   add_buf(j, "", "META-INF/container.xml");
   tb_epub_opf(book, b);
   add_buf(j, D, "content.opf");
-  tb_epub_nav(book, b);
+  tb_epub_nav(written, b);
   add_buf(j, D, "nav.xhtml");
-  tb_epub_ncx(book, b);
+  tb_epub_ncx(written, b);
   add_buf(j, D, "toc.ncx");
   add_part(j, D, "css/terbit.css", css, css_len, false);
   tb_epub_xhtml_cover(book, b);
@@ -681,7 +276,7 @@ int tb_epub_job_finish(tb_epub_job *j, const char *path, tb_error *err) {
   if (!j->failed && !j->assembled) {
     render_ready(j, j->told, j->ntold, j->doc->nchapters);
     j->ntold = 0;
-    assemble(j);
+    assemble(j, tb_epub_chapters_done(j->writer)); /* every chapter is written now */
   }
   if (j->failed || j->assemble_failed) {
     if (err)

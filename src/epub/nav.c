@@ -1,10 +1,12 @@
-// nav.c -- the navigation document (toc, landmarks, page-list) and its EPUB 2 twin, toc.ncx.
-#include "epub/epub.h"
+// nav.c -- the navigation document (toc, landmarks, page-list) and its EPUB 2 twin, toc.ncx, from
+// what the chapters wrote.
+#include "epub/epub_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "epub/xml.h"
 #include "util/i18n.h"
 
 /* Headings deeper than this stay out of the toc (nav and ncx alike). */
@@ -21,13 +23,6 @@ typedef struct entries {
   entry *v;
   size_t n, cap;
 } entries;
-
-static bool has_text(const char *s) {
-  for (; s && *s; s++)
-    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-      return true;
-  return false;
-}
 
 static void add(entries *e, const char *label, char *href, int depth, long seq) {
   tb_grow(&e->v, &e->cap, e->n + 1, sizeof *e->v);
@@ -56,7 +51,8 @@ static void entries_free(entries *e) {
 /* The toc: each chapter's headings to level 3, in order, nested by level (a skipped level nests
  * one step, never more); a titled chapter without such headings appears once, by its title. Only
  * headings the chapters actually wrote are listed, so every link has its target. */
-static void toc_entries(const tb_epub_book *b, entries *e) {
+static void toc_entries(const tb_epub_written *w, entries *e) {
+  const tb_epub_book *b = w->book;
   const tb_doc *doc = b->doc;
   int stack[TOC_MAX_LEVEL + 1];
   int ns = 0;
@@ -80,12 +76,12 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
     for (size_t k = start[ci]; k < start[ci + 1]; k++) {
       size_t hi = order[k];
       const tb_heading *h = &doc->headings[hi];
-      if (h->level < 1 || h->level > TOC_MAX_LEVEL || b->heading_seq[hi] < 0 || b->heading_chapter[hi] < 0)
+      if (h->level < 1 || h->level > TOC_MAX_LEVEL || w->heading_seq[hi] < 0 || b->heading_chapter[hi] < 0)
         continue;
       while (ns > 0 && stack[ns - 1] >= h->level)
         ns--;
-      add(e, has_text(h->text) ? h->text : "\xE2\x80\x94", href_of((size_t)b->heading_chapter[hi], h->id), ns,
-          b->heading_seq[hi]);
+      add(e, tb_epub_has_text(h->text) ? h->text : "\xE2\x80\x94",
+          href_of((size_t)b->heading_chapter[hi], h->id), ns, w->heading_seq[hi]);
       stack[ns++] = h->level;
       any = true;
     }
@@ -93,9 +89,9 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
      * of a single-file article (the text before its first heading) is not listed: the toc
      * lists the headings, as the PDF's contents does; the bodymatter landmark leads to it. */
     const char *t = doc->chapters[ci].title;
-    if (!any && has_text(t)) {
+    if (!any && tb_epub_has_text(t)) {
       ns = 0;
-      add(e, t, href_of(ci, NULL), 0, b->chapter_seq[ci]);
+      add(e, t, href_of(ci, NULL), 0, w->chapter_seq[ci]);
       stack[ns++] = 1;
     }
   }
@@ -108,13 +104,14 @@ static void toc_entries(const tb_epub_book *b, entries *e) {
 /* The page-list: every body page, at its marker. A page whose marker could not be written (its
  * node is shown nowhere) points where the previous entry does when that is in its chapter, else
  * at its chapter's start, so the list stays in reading order (EPUBCheck NAV-011). */
-static void page_entries(const tb_epub_book *b, entries *e) {
+static void page_entries(const tb_epub_written *w, entries *e) {
+  const tb_epub_book *b = w->book;
   int prev_ch = -1;
   for (size_t i = 0; i < b->nbody; i++) {
     const tb_epub_page *pg = &b->pages[i];
-    int ch = pg->chapter;
+    int ch = w->page_chapter[i];
     if (ch >= 0) {
-      add(e, pg->label, href_of((size_t)ch, pg->id), 0, pg->seq);
+      add(e, pg->label, href_of((size_t)ch, pg->id), 0, w->page_seq[i]);
     } else {
       ch = pg->home;
       if (ch < 0 || (size_t)ch >= b->doc->nchapters)
@@ -123,7 +120,7 @@ static void page_entries(const tb_epub_book *b, entries *e) {
         const entry *last = &e->v[e->n - 1];
         add(e, pg->label, tb_xstrdup(last->href), 0, last->seq);
       } else {
-        add(e, pg->label, href_of((size_t)ch, NULL), 0, b->chapter_seq[ch]);
+        add(e, pg->label, href_of((size_t)ch, NULL), 0, w->chapter_seq[ch]);
       }
     }
     prev_ch = ch;
@@ -141,12 +138,13 @@ static void put_link(tb_buf *o, const char *type, const char *href, const char *
   tb_buf_puts(o, "</a>");
 }
 
-void tb_epub_nav(const tb_epub_book *b, tb_buf *out) {
+void tb_epub_nav(const tb_epub_written *w, tb_buf *out) {
+  const tb_epub_book *b = w->book;
   const tb_doc *doc = b->doc;
   const char *lang = b->lang;
   entries toc = {0}, pages = {0};
-  toc_entries(b, &toc);
-  page_entries(b, &pages);
+  toc_entries(w, &toc);
+  page_entries(w, &pages);
 
   tb_epub_xhtml_open(out, lang, tb_i18n(lang, TB_STR_CONTENTS), /*epub_ns*/ true);
   tb_buf_puts(out, ">\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n"
@@ -243,11 +241,12 @@ static void ncx_label(tb_buf *o, const char *text) {
   tb_buf_puts(o, "</text></navLabel>");
 }
 
-void tb_epub_ncx(const tb_epub_book *b, tb_buf *out) {
+void tb_epub_ncx(const tb_epub_written *w, tb_buf *out) {
+  const tb_epub_book *b = w->book;
   const tb_doc *doc = b->doc;
   entries toc = {0}, pages = {0};
-  toc_entries(b, &toc);
-  page_entries(b, &pages);
+  toc_entries(w, &toc);
+  page_entries(w, &pages);
 
   /* playOrder follows reading order over navPoints and pageTargets together; entries with the
    * same target share a number. */
@@ -290,7 +289,7 @@ void tb_epub_ncx(const tb_epub_book *b, tb_buf *out) {
   tb_epub_escape_str(out, b->title);
   tb_buf_puts(out, "</text></docTitle>\n");
   for (size_t i = 0; i < doc->meta.nauthors; i++) {
-    if (!has_text(doc->meta.authors[i]))
+    if (!tb_epub_has_text(doc->meta.authors[i]))
       continue;
     tb_buf_puts(out, "<docAuthor><text>");
     tb_epub_escape_str(out, doc->meta.authors[i]);

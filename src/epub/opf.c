@@ -1,9 +1,13 @@
 // opf.c -- META-INF/container.xml and the package document: metadata, manifest and spine.
-#include "epub/epub.h"
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+
+#include "epub/epub_int.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "epub/xml.h"
 #include "util/i18n.h"
 
 void tb_epub_container_xml(tb_buf *out) {
@@ -16,15 +20,27 @@ void tb_epub_container_xml(tb_buf *out) {
                    "</container>\n");
 }
 
-static bool has_text(const char *s) {
-  for (; s && *s; s++)
-    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-      return true;
-  return false;
+/* Formats epoch as YYYY-MM-DDThh:mm:ssZ (UTC) into out[32]. */
+static void iso_time(long long epoch, char out[32]) {
+  if (epoch < 0)
+    epoch = 0;
+  if (epoch > 253402300799LL) /* 9999-12-31T23:59:59Z: keep four-digit years */
+    epoch = 253402300799LL;
+  time_t t = (time_t)epoch;
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) {
+    (void)snprintf(out, 32, "1970-01-01T00:00:00Z");
+    return;
+  }
+  /* The modulos only tell the compiler the widths (the values are already in range). */
+  (void)snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
+                 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+                 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
+
 static void element(tb_buf *o, const char *name, const char *id, const char *text) {
-  if (!has_text(text))
+  if (!tb_epub_has_text(text))
     return;
   tb_buf_printf(o, "<%s", name);
   if (id)
@@ -88,12 +104,12 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
   element(out, "dc:identifier", "bookid", doc->uuid);
   element(out, "dc:title", "title", b->title);
   meta(out, "title-type", "title", "main");
-  if (has_text(m->subtitle)) {
+  if (tb_epub_has_text(m->subtitle)) {
     element(out, "dc:title", "subtitle", m->subtitle);
     meta(out, "title-type", "subtitle", "subtitle");
   }
   for (size_t i = 0, n = 0; i < m->nauthors; i++) {
-    if (!has_text(m->authors[i]))
+    if (!tb_epub_has_text(m->authors[i]))
       continue;
     char id[32];
     (void)snprintf(id, sizeof id, "creator-%zu", ++n);
@@ -103,7 +119,7 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
   element(out, "dc:language", NULL, b->lang);
   for (size_t ci = 0; ci < doc->nchapters; ci++) { /* other languages of chapters, once each */
     const char *l = doc->chapters[ci].lang;
-    bool seen = !has_text(l) || strcmp(l, b->lang) == 0;
+    bool seen = !tb_epub_has_text(l) || strcmp(l, b->lang) == 0;
     for (size_t cj = 0; cj < ci && !seen; cj++)
       seen = doc->chapters[cj].lang && strcmp(doc->chapters[cj].lang, l) == 0;
     if (!seen)
@@ -118,12 +134,12 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
   element(out, "dc:rights", NULL, m->rights);
   /* The page-list's source: dc:source refined by source-of (EPUBCheck 4.2.6 rejects the newer
    * a11y:pageBreakSource). */
-  if (page_list && has_text(opts->page_source)) {
+  if (page_list && tb_epub_has_text(opts->page_source)) {
     element(out, "dc:source", "src", opts->page_source);
     meta(out, "source-of", "src", "pagination");
   }
   char modified[32];
-  tb_epub_iso_time(doc->epoch, modified);
+  iso_time(doc->epoch, modified);
   meta(out, "dcterms:modified", NULL, modified);
 
   /* Accessibility: only what is true of this file. Images count as visual content; textual is
@@ -163,7 +179,7 @@ void tb_epub_opf(const tb_epub_book *b, tb_buf *out) {
   }
   meta(out, "dcterms:conformsTo", NULL, "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
 
-  if (has_text(opts->generator)) {
+  if (tb_epub_has_text(opts->generator)) {
     tb_buf_puts(out, "<meta name=\"generator\" content=\"");
     tb_epub_escape_str(out, opts->generator);
     tb_buf_puts(out, "\"/>\n");

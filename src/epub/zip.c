@@ -14,7 +14,7 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "epub/epub.h"
+#include "epub/epub_int.h"
 
 /* ---- deflate ---- */
 

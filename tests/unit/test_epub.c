@@ -19,6 +19,8 @@
 
 #include "doc/doc.h"
 #include "epub/epub.h"
+#include "epub/epub_int.h"
+#include "epub/xml.h"
 #include "layout/pages.h"
 #include "util/error.h"
 
@@ -772,7 +774,15 @@ static void test_empty_doc(void **state) {
 
 /* The job renders chapters on a thread of its own as the pages are told, one at a time as the
  * layout tells them: the bytes are tb_epub_write's. The same without a thread; cancelled
- * half-way, it writes nothing (and leaks nothing: valgrind runs this test in CI). */
+ * half-way, it writes nothing (and leaks nothing: valgrind runs this test in CI).
+ *
+ * That the worker really works beside the producer is checked, not hoped for: sleeping between
+ * pages asserted nothing (the worker could as well run after the last page on a busy machine).
+ * tb_epub_job_wait blocks until the worker has rendered the chapters asked for, so after each
+ * page the test waits for every chapter told complete so far: each chapter is then rendered by
+ * the worker while the producer still holds the pages after it, in every run, and the bytes
+ * must still be tb_epub_write's. (A worker that waited for the last page would hang here, and
+ * ctest's timeout would fail the test.) */
 static void test_job(void **state) {
   (void)state;
   fixture fx;
@@ -789,12 +799,20 @@ static void test_job(void **state) {
   jo.npages = 0;
   for (int threaded = 0; threaded < 2; threaded++) {
     tb_epub_job *j = tb_epub_job_start(fx.doc, &jo, threaded);
+    size_t interleaved = 0; /* chapters the worker rendered while pages were still to come */
     for (size_t i = 0; i < fx.npages; i++) {
       int ch = fx.pages[i].chapter;
-      tb_epub_job_pages(j, ch > 0 ? (size_t)ch : 0, &fx.pages[i], 1);
-      if (threaded)
-        usleep(500); /* the worker takes some chapters before the rest is told */
+      size_t done = ch > 0 ? (size_t)ch : 0;
+      tb_epub_job_pages(j, done, &fx.pages[i], 1);
+      if (threaded) {
+        assert_true(tb_epub_job_wait(j, done) >= done);
+        interleaved = done;
+      } else {
+        assert_int_equal(tb_epub_job_wait(j, done), 0); /* no worker: nothing to wait for */
+      }
     }
+    if (threaded) /* every chapter but the last (3 chapters in the fixture) */
+      assert_int_equal(interleaved, fx.doc->nchapters - 1);
     tb_epub_job_pages(j, fx.doc->nchapters, NULL, 0);
     tb_error err;
     tb_error_clear(&err);
@@ -806,9 +824,10 @@ static void test_job(void **state) {
     unlink(b);
   }
 
+  /* Cancelled once the worker has rendered the first chapter, with more pages told after. */
   tb_epub_job *j = tb_epub_job_start(fx.doc, &jo, true);
   tb_epub_job_pages(j, 1, fx.pages, 8);
-  usleep(2000);
+  assert_int_equal(tb_epub_job_wait(j, 1), 1);
   tb_epub_job_pages(j, 1, fx.pages + 8, 2);
   tb_epub_job_cancel(j);
   tb_epub_job_cancel(NULL);
@@ -820,7 +839,9 @@ static void test_job(void **state) {
   bad.assets_dir = "/nonexistent-terbit-assets";
   j = tb_epub_job_start(fx.doc, &bad, true);
   tb_epub_job_pages(j, fx.doc->nchapters, fx.pages, fx.npages);
-  usleep(2000);
+  /* The worker stops before finish only once it has assembled (and failed to): waiting past
+   * the last chapter returns when it has stopped, so the failure is the worker's. */
+  assert_int_equal(tb_epub_job_wait(j, SIZE_MAX), fx.doc->nchapters);
   tb_error e2;
   tb_error_clear(&e2);
   assert_int_equal(tb_epub_job_finish(j, b, &e2), -1);
