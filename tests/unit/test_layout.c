@@ -339,6 +339,27 @@ static void test_pages_told_as_laid_out(void **state) {
   check_told("---\ntitle: T\n---\n# Satu\n\n# Dua\n\nTeks.\n", 2); /* an empty chapter still opens a page */
 }
 
+/* The layout never fails (layout.h): a glyph no font has and a language without hyphenation
+ * patterns still give a layout, and err is left as it was. */
+static void test_layout_never_fails(void **state) {
+  (void)state;
+  const char *src = "---\ntitle: T\nlang: xx\n---\n# Bab\n\nA \xF0\x9F\x98\x80 and \xE4\xB8\x80 here.\n";
+  tb_error err;
+  tb_error_clear(&err);
+  tb_doc *doc = tb_load_memory("t.md", NULL, src, strlen(src), &err);
+  assert_non_null(doc);
+  tb_warn_set_quiet(1);
+  size_t warned = tb_warn_count();
+  tb_layout_opts o = {TB_PAPER_A5, TB_TEST_ASSETS_DIR, false, NULL, NULL};
+  tb_layout *lo = tb_layout_new(doc, &fonts, &o, &err);
+  tb_warn_set_quiet(0);
+  assert_non_null(lo);
+  assert_true(tb_warn_count() > warned); /* the missing glyphs were warned about */
+  assert_false(tb_error_is_set(&err));
+  tb_layout_free(lo);
+  tb_doc_free(doc);
+}
+
 /* The two layouts draw the same things at the same places, page for page. */
 static void assert_same_layout(const tb_layout *la, const tb_layout *lb) {
   assert_int_equal(la->npages, lb->npages);
@@ -477,6 +498,7 @@ int main(void) {
       cmocka_unit_test(test_long_title_running_head),
       cmocka_unit_test(test_no_empty_contents_page),
       cmocka_unit_test(test_pages_told_as_laid_out),
+      cmocka_unit_test(test_layout_never_fails),
       cmocka_unit_test(test_word_cache_changes_nothing),
       cmocka_unit_test(test_page_starts_only_same_pages),
   };
