@@ -119,8 +119,9 @@ typedef struct tb_layout {
 
 /**
  * Lays out doc: the body first (recording where each heading and page starts), then the title
- * page and the contents pages in front of it. Returns NULL with err on failure.
- * fonts must outlive the layout.
+ * page and the contents pages in front of it. Never fails and never returns NULL: a glyph no
+ * font has is a warning, a language without hyphenation patterns is set without hyphens, and
+ * running out of memory aborts (util/mem.h). err is not touched. fonts must outlive the layout.
  */
 tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err);
 void tb_layout_free(tb_layout *lo);

@@ -1,4 +1,5 @@
-// linebreak.c -- total-fit line breaking over a paragraph's boxes and glue.
+// linebreak.c -- line breaking over a paragraph's boxes and glue: total-fit, and first-fit for
+// ragged text (at the end of the file).
 //
 // Knuth & Plass, "Breaking Paragraphs into Lines" (1981), as in TeX: a dynamic programme over
 // the legal breakpoints that keeps, for every breakpoint already reached, the cheapest way to
@@ -374,4 +375,57 @@ size_t tb_linebreak(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb
   free(c.act2);
   free(c.cands);
   return count;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* First-fit: ragged text */
+
+/* The first item of the line after a break at b: the next box or forced break. */
+static size_t skip_discardable(const tb_lb_item *items, size_t n, size_t b) {
+  size_t s = b + 1;
+  while (s < n && items[s].type != TB_LB_BOX && !is_forced(&items[s]))
+    s++;
+  return s;
+}
+
+static void push_line(tb_lb_line **lines, size_t *nl, size_t *cap, tb_lb_line ln) {
+  tb_grow(lines, cap, *nl + 1, sizeof **lines);
+  (*lines)[(*nl)++] = ln;
+}
+
+size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb_lb_line **lines) {
+  *lines = NULL;
+  size_t nl = 0, cap = 0, start = 0;
+  double w = 0;               /* the line's natural width so far (boxes and finite glue) */
+  size_t last_break = NONE;   /* the last legal break seen on the line */
+  double lw = line_width(p, 0);
+  for (size_t i = 0; i < n; i++) {
+    const tb_lb_item *it = &items[i];
+    bool forced = is_forced(it);
+    bool can = forced || (it->type == TB_LB_GLUE && i > start && items[i - 1].type == TB_LB_BOX) ||
+               (it->type == TB_LB_PENALTY && it->penalty < TB_LB_INFINITY);
+    if (it->type == TB_LB_BOX && w + it->width > lw + 0.01 && last_break != NONE) {
+      /* the box does not fit: the line ends at the last break before it */
+      const tb_lb_item *b = &items[last_break];
+      push_line(lines, &nl, &cap, (tb_lb_line){start, last_break, 0, b->type == TB_LB_PENALTY && b->width > 0, false});
+      start = skip_discardable(items, n, last_break);
+    } else if (forced) {
+      push_line(lines, &nl, &cap, (tb_lb_line){start, i, 0, false, false});
+      start = skip_discardable(items, n, i);
+    } else {
+      if (can)
+        last_break = i;
+      if (it->type == TB_LB_BOX || (it->type == TB_LB_GLUE && it->stretch < 1e5))
+        w += it->width;
+      continue;
+    }
+    /* a new line from `start` */
+    i = start - 1;
+    w = 0;
+    last_break = NONE;
+    lw = line_width(p, nl);
+  }
+  if (start < n) /* no forced break at the end: one is assumed at n */
+    push_line(lines, &nl, &cap, (tb_lb_line){start, n, 0, false, false});
+  return nl;
 }

@@ -1,4 +1,5 @@
-// linebreak.h -- total-fit (Knuth-Plass) line breaking over a paragraph's boxes, glue and penalties.
+// linebreak.h -- line breaking over a paragraph's boxes, glue and penalties: total-fit
+// (Knuth-Plass) for justified text, first-fit for ragged text.
 #ifndef TB_LINEBREAK_H
 #define TB_LINEBREAK_H
 
@@ -83,5 +84,18 @@ typedef struct tb_lb_line {
  * Linear in n in practice (active-node list bounded by the line width).
  */
 size_t tb_linebreak(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb_lb_line **lines);
+
+/**
+ * Breaks items[0..n) into lines first-fit, for ragged text: a line takes items until a box would
+ * end past its width (by more than 0.01), then ends at the last legal break before that box (a
+ * box with no legal break before it on its line stays, past the width). A forced break ends a
+ * line; boxes after the last forced break (or in a paragraph without one) make a last line
+ * ending at n. Spaces keep their natural
+ * width: every ratio is 0, and no line is marked overfull. Line widths, legal breaks, `start` and
+ * `hyphenated` (a penalty break of width > 0) are as for tb_linebreak; the tolerances and
+ * demerits in p are not used. Fil glue (stretch >= 1e5) adds no width.
+ * *lines receives a malloc'd array (caller frees), NULL when no line is made.
+ */
+size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb_lb_line **lines);
 
 #endif

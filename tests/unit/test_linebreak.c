@@ -1,5 +1,6 @@
 // test_linebreak.c -- Knuth-Plass line breaker: hand-checked paragraphs, a brute-force reference
-// over every breaking of small random paragraphs, fallbacks, and very long paragraphs.
+// over every breaking of small random paragraphs, fallbacks, and very long paragraphs; the
+// first-fit breaker of ragged text against hand-checked paragraphs and a reference of its own.
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -929,6 +930,134 @@ static void test_long_paragraph_with_overlong_box(void **state) {
   free(p.it);
 }
 
+/* ---- first-fit (ragged text) ---- */
+
+static size_t run_ff(const para *p, const tb_lb_params *q, tb_lb_line **ln) {
+  size_t k = tb_linebreak_first_fit(p->it, p->n, q, ln);
+  check_structure(p, *ln, k);
+  for (size_t i = 0; i < k; i++) /* natural spaces, never marked overfull */
+    assert_true((*ln)[i].ratio == 0 && !(*ln)[i].overfull);
+  return k;
+}
+
+/* Each line takes what fits: "aaa bb cc" is exactly 9, "ddddd" goes to the next line. */
+static void test_first_fit_fills_lines(void **state) {
+  (void)state;
+  double w = 9;
+  tb_lb_params q = params1(&w, 1);
+  para p = text("aaa bb cc ddddd", &M);
+  tb_lb_line *ln;
+  size_t k = run_ff(&p, &q, &ln);
+  const size_t want[] = {5, 9};
+  expect_ends(ln, k, want, 2);
+  assert_int_equal(ln[1].start, 6);
+  free(ln);
+  free(p.it);
+}
+
+/* A hyphen break ends the line with a hyphen; narrower first lines; a forced break mid-paragraph;
+ * a box wider than its line stays alone on it; no final forced break: the last line ends at n. */
+static void test_first_fit_breaks(void **state) {
+  (void)state;
+  double w = 7;
+  tb_lb_params q = params1(&w, 1);
+  para p = text("aaaa bb-cc", &M); /* "aaaa bb" is 7: the '-' break (width 1) is the last fitting */
+  tb_lb_line *ln;
+  size_t k = run_ff(&p, &q, &ln);
+  const size_t want1[] = {3, 7};
+  expect_ends(ln, k, want1, 2);
+  assert_true(ln[0].hyphenated && !ln[1].hyphenated);
+  free(ln);
+  free(p.it);
+  double w2[2] = {3, 10};
+  q = params1(w2, 2);
+  p = text("aa bb cc\ndd", &M); /* "aa" alone in 3, then "bb cc" ends at the hard break */
+  k = run_ff(&p, &q, &ln);
+  const size_t want2[] = {1, 7, 11};
+  expect_ends(ln, k, want2, 3);
+  free(ln);
+  free(p.it);
+  q = params1(&w, 1);
+  p = text("aaaaaaaaaaa bb cc", &M); /* 11 in 7 */
+  k = run_ff(&p, &q, &ln);
+  const size_t want3[] = {1, 7};
+  expect_ends(ln, k, want3, 2);
+  free(ln);
+  free(p.it);
+  p = (para){0};
+  box(&p, 4);
+  glue(&p, 1, 1, 0.5);
+  box(&p, 4);
+  k = run_ff(&p, &q, &ln);
+  const size_t want4[] = {1, 3};
+  expect_ends(ln, k, want4, 2);
+  free(ln);
+  free(p.it);
+  assert_int_equal(tb_linebreak_first_fit(NULL, 0, &q, &ln), 0);
+  assert_null(ln);
+}
+
+/* The reference, stated apart from the breaker's loop: a line from s ends at its first forced
+ * break f when every box before f fits; else at the last legal break before the first box that
+ * does not fit; else (no break before it) at the first legal break after that box that has a
+ * box after it before f; else at f. A box fits when the boxes and finite glue from s to its end
+ * measure at most the width + 0.01. */
+static size_t ref_first_fit(const para *p, const tb_lb_params *q, size_t *ends, size_t max) {
+  size_t k = 0, s = 0;
+  while (s < p->n && k < max) {
+    double lw = ref_width(q, k), w = 0;
+    size_t f = s;
+    while (f < p->n && !ref_forced(p, f))
+      f++;
+    size_t over = f; /* the first box that does not fit */
+    for (size_t i = s; i < f && over == f; i++) {
+      const tb_lb_item *x = &p->it[i];
+      if (x->type == TB_LB_BOX && w + x->width > lw + 0.01 && i > s)
+        over = i;
+      if (x->type == TB_LB_BOX || (x->type == TB_LB_GLUE && x->stretch < 1e5))
+        w += x->width;
+    }
+    size_t end = f;
+    if (over < f) {
+      size_t last = f;
+      for (size_t b = s + 1; b < over; b++)
+        if (ref_legal(p, b))
+          last = b;
+      if (last == f) /* nothing before it: the first break after it followed by a box */
+        for (size_t b = over + 1; b < f && last == f; b++)
+          for (size_t j = b + 1; ref_legal(p, b) && j < f && last == f; j++)
+            if (p->it[j].type == TB_LB_BOX)
+              last = b;
+      end = last;
+    }
+    if (end == p->n && s == p->n)
+      break;
+    ends[k++] = end;
+    s = ref_skip(p, end);
+  }
+  return k;
+}
+
+static void test_first_fit_random_vs_reference(void **state) {
+  (void)state;
+  for (int cases = 0; cases < 20000; cases++) {
+    double sz;
+    para p = random_para(&sz);
+    double w[3];
+    size_t nw = 1 + rnd(3);
+    for (size_t i = 0; i < nw; i++)
+      w[i] = 3 + rnd(16);
+    tb_lb_params q = params1(w, nw);
+    tb_lb_line *ln;
+    size_t k = run_ff(&p, &q, &ln);
+    size_t want[256];
+    size_t nwant = ref_first_fit(&p, &q, want, 256);
+    expect_ends(ln, k, want, nwant);
+    free(ln);
+    free(p.it);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_line),
@@ -949,6 +1078,9 @@ int main(void) {
       cmocka_unit_test(test_random_vs_brute_force),
       cmocka_unit_test(test_long_paragraph),
       cmocka_unit_test(test_long_paragraph_with_overlong_box),
+      cmocka_unit_test(test_first_fit_fills_lines),
+      cmocka_unit_test(test_first_fit_breaks),
+      cmocka_unit_test(test_first_fit_random_vs_reference),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
