@@ -23,6 +23,7 @@ void tb_doc_free(tb_doc *doc) {
   free(doc->id_slots);
   free(doc->out_slots);
   tb_slugger_free(&doc->slugger);
+  tb_slugger_free(&doc->file_slugger);
   free(doc->footnotes);
   tb_arena_free(&doc->arena);
   free(doc);
@@ -194,6 +195,10 @@ static bool needs_prefix(const char *slug) {
 void tb_doc_skip_slug(tb_doc *doc, const char *text) {
   tb_buf slug = {0};
   tb_slugger_slug(&doc->slugger, text, strlen(text), &slug);
+  if (doc->file_slugs) {
+    tb_buf_clear(&slug);
+    tb_slugger_slug(&doc->file_slugger, text, strlen(text), &slug);
+  }
   tb_buf_free(&slug);
 }
 
@@ -226,6 +231,13 @@ int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter) {
   h->text = tb_doc_strndup(doc, text.data ? text.data : "", text.len);
   h->slug = tb_doc_strndup(doc, slug.data, slug.len);
   h->id = strcmp(slug.data, id.data) ? tb_doc_strndup(doc, id.data, id.len) : h->slug;
+  h->file_slug = h->slug;
+  if (doc->file_slugs) { /* the first file's slugs are its own; a later file counts alone too */
+    tb_buf_clear(&id);
+    tb_slugger_slug(&doc->file_slugger, text.data ? text.data : "", text.len, &id);
+    if (strcmp(id.data ? id.data : "", h->slug) != 0)
+      h->file_slug = tb_doc_strndup(doc, id.data ? id.data : "", id.len);
+  }
   h->chapter = chapter;
   h->node = node;
   node->as.heading.index = (int)doc->nheadings;

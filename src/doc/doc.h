@@ -72,6 +72,8 @@ typedef struct tb_heading {
   const char *slug; /* GitHub's id, what links name: "keanehan", "keanehan-1" (unique) */
   const char *id;   /* the id written out: the slug, or "h-" + slug where the slug is not an XML
                      * name or is one of terbit's own ids (tb_doc_add_heading); unique */
+  const char *file_slug; /* GitHub's id in its own file's page ("b.md#usage"): the slug, unless
+                          * an earlier file of the book had the same one */
   int chapter;      /* index into tb_doc.chapters */
   tb_node *node;
 } tb_heading;
@@ -109,6 +111,8 @@ typedef struct tb_doc {
   size_t id_cap;
   int *out_slots; /* hash of the ids written out (tb_heading.id), same shape, same cap */
   tb_slugger slugger; /* every slug given out, for GitHub's -1, -2 ... */
+  tb_slugger file_slugger; /* the same for the current file alone (a book's later files) */
+  bool file_slugs;         /* file_slugger in use: a later file of a book is being read */
   tb_node **footnotes; /* FOOTNOTE_DEF nodes by number - 1 */
   size_t nfootnotes, footnotes_cap;
   long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */

@@ -309,28 +309,105 @@ static int import_one(tb_doc *doc, const char *path, const char *dir, const char
       .split = split,
   };
   const char *title = NULL;
+  /* GitHub's ids within this file alone, for links from other files ("this.md#frag") */
+  tb_slugger_free(&doc->file_slugger);
+  doc->file_slugs = !first;
   int rc = tb_markdown_import(doc, &src, &title, err);
+  doc->file_slugs = false;
   if (first)
     meta->title = title;
   return rc;
 }
 
-/* Internal links "#id" point at headings anywhere in the book. */
+/* A link to another file of the book: "other.md", "./other.md#frag", "sub/other.md#frag",
+ * relative to the linking file's folder. Goes to that file's heading whose GitHub id in its own
+ * page is frag, else to the file's first heading. A .md file outside the book keeps its text
+ * (no backend can follow it) and gets a warning. Returns the heading, or -1. */
+static int resolve_file_link(tb_doc *doc, const tb_chapter *from, const tb_node *n, char **real,
+                             size_t nsources, const char **source) {
+  const char *url = n->as.link.url;
+  if (strchr(url, ':') || url[0] == '/' || url[0] == '#' || url[0] == '?')
+    return -1; /* a scheme, an absolute path, or the same file */
+  const char *hash = strchr(url, '#');
+  size_t plen = hash ? (size_t)(hash - url) : strlen(url);
+  if (!(plen > 3 && !memcmp(url + plen - 3, ".md", 3)) &&
+      !(plen > 9 && !memcmp(url + plen - 9, ".markdown", 9)))
+    return -1;
+  char *dir = dir_of(from->source);
+  size_t n_path = strlen(dir) + plen + 2;
+  char *path = tb_xmalloc(n_path);
+  (void)snprintf(path, n_path, "%s/%.*s", dir, (int)plen, url);
+  char *rp = realpath(path, NULL);
+  free(dir);
+  free(path);
+  size_t si = nsources;
+  for (size_t i = 0; rp && i < nsources; i++)
+    if (real[i] && !strcmp(real[i], rp))
+      si = i;
+  free(rp);
+  if (si == nsources) {
+    tb_warn(from->source, n->line, n->col, "link to '%.200s', a file outside the book: its text is kept", url);
+    return -1;
+  }
+  const char *frag = hash && hash[1] ? hash + 1 : NULL;
+  for (size_t h = 0; h < doc->nheadings; h++) {
+    const tb_heading *hd = &doc->headings[h];
+    if (doc->chapters[hd->chapter].source == source[si] && (!frag || !strcmp(hd->file_slug, frag)))
+      return (int)h;
+  }
+  tb_warn(from->source, n->line, n->col, "link target '%.200s' matches no heading of that file", url);
+  return -1;
+}
+
+/* Internal links "#id" point at headings anywhere in the book; "other.md#id" at a heading of
+ * another file of the book (resolve_file_link). */
 static void resolve_links(tb_doc *doc) {
+  /* the book's files, each once (a file's chapters share its source string), and their real
+   * paths, made only when some link names a file */
+  const char **source = NULL;
+  char **real = NULL;
+  size_t nsources = 0;
+  bool file_links = false;
+  for (size_t ci = 0; ci < doc->nchapters && !file_links; ci++) {
+    tb_iter it;
+    tb_iter_init(&it, doc->chapters[ci].root);
+    tb_event ev;
+    while (!file_links && (ev = tb_iter_next(&it)) != TB_EVENT_DONE)
+      file_links = ev == TB_EVENT_ENTER && it.cur->type == TB_NODE_LINK && it.cur->as.link.url &&
+                   (strstr(it.cur->as.link.url, ".md") || strstr(it.cur->as.link.url, ".markdown"));
+  }
+  if (file_links) {
+    source = tb_xcalloc(doc->nchapters, sizeof *source);
+    real = tb_xcalloc(doc->nchapters, sizeof *real);
+    for (size_t ci = 0; ci < doc->nchapters; ci++)
+      if (!nsources || source[nsources - 1] != doc->chapters[ci].source) {
+        source[nsources] = doc->chapters[ci].source;
+        real[nsources++] = realpath(doc->chapters[ci].source, NULL);
+      }
+  }
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     tb_iter it;
     tb_iter_init(&it, doc->chapters[ci].root);
     tb_event ev;
     while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
       tb_node *n = (tb_node *)it.cur;
-      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_LINK || !n->as.link.url || n->as.link.url[0] != '#')
+      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_LINK || !n->as.link.url)
         continue;
+      if (n->as.link.url[0] != '#') {
+        if (nsources)
+          n->as.link.heading = resolve_file_link(doc, &doc->chapters[ci], n, real, nsources, source);
+        continue;
+      }
       n->as.link.heading = tb_doc_find_heading(doc, n->as.link.url + 1);
       if (n->as.link.heading < 0)
         tb_warn(doc->chapters[ci].source, n->line, n->col, "link target '%.200s' matches no heading",
                 n->as.link.url);
     }
   }
+  for (size_t i = 0; i < nsources; i++)
+    free(real[i]);
+  free(real);
+  free(source);
 }
 
 static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "doc/doc.h"
@@ -257,6 +258,54 @@ static void test_title_in_a_book(void **state) {
   unlink(b);
 }
 
+/* Links to another file of the book go to its heading by the id GitHub gives it in that file's
+ * own page ("usage", though the book calls it "usage-1"); a .md outside the book keeps its text. */
+static void test_links_across_files(void **state) {
+  (void)state;
+  char dir[] = "/tmp/terbit-links-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char a[64], b[64], sub[64];
+  (void)snprintf(a, sizeof a, "%s/guide.md", dir);
+  (void)snprintf(sub, sizeof sub, "%s/sub", dir);
+  (void)snprintf(b, sizeof b, "%s/sub/setup.md", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  FILE *f = fopen(a, "w");
+  fputs("# Guide\n\n[1](sub/setup.md#usage) [2](./sub/setup.md) [3](../x.md) [4](sub/setup.md#nope)\n\n"
+        "## Usage\n",
+        f);
+  fclose(f);
+  f = fopen(b, "w");
+  fputs("# Setup\n\n## Usage\n\n[back](../guide.md#usage)\n", f);
+  fclose(f);
+  const char *paths[] = {a, b};
+  tb_error err;
+  tb_error_clear(&err);
+  size_t warns = tb_warn_count();
+  tb_doc *d = tb_load_files(paths, 2, &err);
+  assert_non_null(d);
+  assert_int_equal(tb_warn_count() - warns, 2); /* ../x.md outside the book; #nope */
+  /* headings: 0 Guide, 1 Usage (guide), 2 Setup, 3 Usage (setup: usage-1 in the book) */
+  assert_string_equal(d->headings[3].slug, "usage-1");
+  assert_string_equal(d->headings[3].file_slug, "usage");
+  const tb_node *para = d->chapters[0].root->first->next;
+  const tb_node *l = para->first;
+  int want[] = {3, 2, -1, -1};
+  for (int i = 0; i < 4; l = l->next) {
+    if (l->type != TB_NODE_LINK)
+      continue;
+    assert_int_equal(l->as.link.heading, want[i]);
+    i++;
+  }
+  const tb_node *back = d->chapters[1].root->last->first;
+  assert_int_equal(back->type, TB_NODE_LINK);
+  assert_int_equal(back->as.link.heading, 1);
+  tb_doc_free(d);
+  unlink(a);
+  unlink(b);
+  rmdir(sub);
+  rmdir(dir);
+}
+
 /* ---- lang ---- */
 
 static void test_lang_guess(void **state) {
@@ -366,6 +415,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_title_front_matter_and_heading),
       cmocka_unit_test(test_title_from_file_name),
       cmocka_unit_test(test_title_in_a_book),
+      cmocka_unit_test(test_links_across_files),
       cmocka_unit_test(test_lang_guess),
       cmocka_unit_test(test_lang_read_from_text),
       cmocka_unit_test(test_meta_args),
