@@ -49,12 +49,12 @@ const char *tb_lang_guess(const char *s, size_t len, int *hits_ms, int *hits_en)
       char w[16];
       size_t n = 0;
       for (size_t i = pos; i <= end; i++) {
-        char c = i < end ? s[i] : ' ';
+        unsigned char c = i < end ? (unsigned char)s[i] : ' ';
         if (c >= 'A' && c <= 'Z')
-          c = (char)(c - 'A' + 'a');
+          c = (unsigned char)(c | 0x20);
         if (c >= 'a' && c <= 'z') {
           if (n < sizeof w)
-            w[n] = c;
+            w[n] = (char)c;
           n++;
           continue;
         }

@@ -12,7 +12,7 @@
  * first TB_LANG_SCAN_BYTES are read. The language with more hits wins; a tie (a text with none of
  * them, say) is Malay, terbit's default. *hits_ms and *hits_en (may be NULL) get the counts.
  */
-#define TB_LANG_SCAN_BYTES (256u * 1024u)
+#define TB_LANG_SCAN_BYTES ((size_t)256 * 1024)
 const char *tb_lang_guess(const char *s, size_t len, int *hits_ms, int *hits_en);
 
 #endif
