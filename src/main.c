@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "epub/epub.h"
+#include "input/frontmatter.h"
 #include "input/load.h"
 #include "layout/layout.h"
 #include "pdf/pdf.h"
@@ -21,12 +22,12 @@
 #define DEFAULT_SOURCE "pemasar-digital.md"
 
 static void usage(FILE *f) {
-  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
+  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--assets DIR] [-M KEY=VALUE]... [SOURCE...]\n"
         "       terbit export --dry-run [--stats] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
-        "       terbit dump SOURCE...\n"
+        "       terbit dump [-M KEY=VALUE]... SOURCE...\n"
         "       terbit --help | --version\n"
         "\n"
-        "Exports Markdown sources (with YAML front matter) as a paginated PDF and/or an EPUB 3.\n"
+        "Exports Markdown sources (YAML front matter optional) as a paginated PDF and/or an EPUB 3.\n"
         "Several sources make one book, a chapter each. With no SOURCE, the default article\n"
         "(" DEFAULT_SOURCE ") is exported.\n"
         "\n"
@@ -39,7 +40,10 @@ static void usage(FILE *f) {
         "                 of the EPUB's page-list\n"
         "  --assets DIR   fonts, CSS and hyphenation dictionaries (default: found beside the\n"
         "                 program)\n"
-        "  -q, --quiet    no warnings\n"
+        "  -M, --metadata KEY=VALUE\n"
+        "                 set a front matter key of the first source (title, lang, author ...),\n"
+        "                 checked as the front matter's; repeatable\n"
+        "  -q, --quiet    no warnings or notes\n"
         "  --stats        print layout statistics (pages, word spacing) to stderr\n"
         "  --dry-run      read the sources and lay out the pages as the PDF would have them,\n"
         "                 give every warning, write nothing (a check of a book, or a timing)\n"
@@ -170,7 +174,7 @@ static int cmd_export(int argc, char **argv) {
       {"output", required_argument, NULL, 'o'}, {"paper", required_argument, NULL, 'p'},
       {"assets", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
       {"stats", no_argument, NULL, 's'},      {"help", no_argument, NULL, 'h'},
-      {"dry-run", no_argument, NULL, 'n'},
+      {"dry-run", no_argument, NULL, 'n'},    {"metadata", required_argument, NULL, 'M'},
       {NULL, 0, NULL, 0}};
   bool want_pdf = false, want_epub = false, stats = false, dry_run = false;
   const char *out = "out/", *assets_opt = NULL;
@@ -178,9 +182,18 @@ static int cmd_export(int argc, char **argv) {
   tb_error err;
   tb_error_clear(&err);
   int c;
+  static const char *meta_args[256]; /* -M KEY=VALUE: pointers into argv */
+  size_t nmeta = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:qhM:", opts, NULL)) != -1) {
     switch (c) {
+    case 'M':
+      if (nmeta == sizeof meta_args / sizeof meta_args[0])
+        tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "more than %zu -M options", nmeta);
+      if (tb_error_is_set(&err) || tb_meta_arg_check(optarg, &err))
+        return fail(&err, false);
+      meta_args[nmeta++] = optarg;
+      break;
     case 'P': want_pdf = true; break;
     case 'E': want_epub = true; break;
     case 'o': out = optarg; break;
@@ -266,7 +279,7 @@ static int cmd_export(int argc, char **argv) {
    * (an error in the sources is still the one reported) */
   fonts_job fj;
   fonts_start(&fj, assets);
-  tb_doc *doc = tb_load_files(srcs, nsrc, &err);
+  tb_doc *doc = tb_load_files_meta(srcs, nsrc, meta_args, nmeta, &err);
   tb_fonts fonts;
   bool fonts_ok = fonts_join(&fj, doc != NULL, &fonts, &err);
   tb_layout *lo = NULL;
@@ -316,11 +329,31 @@ static int cmd_export(int argc, char **argv) {
 }
 
 static int cmd_dump(int argc, char **argv) {
-  if (argc < 2)
-    return usage_error();
   tb_error err;
   tb_error_clear(&err);
-  tb_doc *doc = tb_load_files((const char *const *)argv + 1, (size_t)argc - 1, &err);
+  /* -M KEY=VALUE / --metadata KEY=VALUE / --metadata=KEY=VALUE before the sources */
+  static const char *meta_args[256];
+  size_t nmeta = 0;
+  int argi = 1;
+  for (; argi < argc; argi++) {
+    const char *a = NULL;
+    if ((!strcmp(argv[argi], "-M") || !strcmp(argv[argi], "--metadata")) && argi + 1 < argc)
+      a = argv[++argi];
+    else if (!strncmp(argv[argi], "--metadata=", 11))
+      a = argv[argi] + 11;
+    else if (!strncmp(argv[argi], "-M", 2) && argv[argi][2])
+      a = argv[argi] + 2;
+    else
+      break;
+    if (nmeta == sizeof meta_args / sizeof meta_args[0])
+      tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "more than %zu -M options", nmeta);
+    if (tb_error_is_set(&err) || tb_meta_arg_check(a, &err))
+      return fail(&err, false);
+    meta_args[nmeta++] = a;
+  }
+  if (argi >= argc)
+    return usage_error();
+  tb_doc *doc = tb_load_files_meta((const char *const *)argv + argi, (size_t)(argc - argi), meta_args, nmeta, &err);
   if (!doc)
     return fail(&err, false);
   tb_buf b = {0};

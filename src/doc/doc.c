@@ -21,6 +21,9 @@ void tb_doc_free(tb_doc *doc) {
   free(doc->chapters);
   free(doc->headings);
   free(doc->id_slots);
+  free(doc->out_slots);
+  tb_slugger_free(&doc->slugger);
+  tb_slugger_free(&doc->file_slugger);
   free(doc->footnotes);
   tb_arena_free(&doc->arena);
   free(doc);
@@ -131,119 +134,116 @@ int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const c
   return (int)doc->nchapters++;
 }
 
-/* Heading ids are looked up by hash: a book of thousands of same-named headings stays linear
- * (a linear search here made 3,000 headings take seconds; found by fuzzing). */
-int tb_doc_find_heading(const tb_doc *doc, const char *id) {
+/* Heading slugs and ids are looked up by hash: a book of thousands of same-named headings stays
+ * linear (a linear search here made 3,000 headings take seconds; found by fuzzing). Two tables of
+ * the same capacity: id_slots by slug (what links name), out_slots by the id written out. */
+static const char *key_of(const tb_heading *h, bool out) { return out ? h->id : h->slug; }
+
+static int find_in(const tb_doc *doc, const int *slots, bool out, const char *key) {
   if (!doc->id_cap)
     return -1;
-  for (size_t k = tb_hash_str(id) & (doc->id_cap - 1);; k = (k + 1) & (doc->id_cap - 1)) {
-    int v = doc->id_slots[k];
+  for (size_t k = tb_hash_str(key) & (doc->id_cap - 1);; k = (k + 1) & (doc->id_cap - 1)) {
+    int v = slots[k];
     if (v == 0)
       return -1;
-    if (strcmp(doc->headings[v - 1].id, id) == 0)
+    if (strcmp(key_of(&doc->headings[v - 1], out), key) == 0)
       return v - 1;
   }
+}
+
+int tb_doc_find_heading(const tb_doc *doc, const char *id) { return find_in(doc, doc->id_slots, false, id); }
+
+static void put_in(const tb_doc *doc, int *slots, size_t cap, bool out, int index) {
+  size_t k = tb_hash_str(key_of(&doc->headings[index], out)) & (cap - 1);
+  while (slots[k])
+    k = (k + 1) & (cap - 1);
+  slots[k] = index + 1;
 }
 
 static void id_insert(tb_doc *doc, int index) {
   if ((doc->nheadings + 1) * 2 > doc->id_cap) {
     size_t cap = doc->id_cap ? doc->id_cap * 2 : 64;
-    int *slots = tb_xcalloc(cap, sizeof *slots);
-    for (size_t i = 0; i < doc->id_cap; i++)
-      if (doc->id_slots[i]) {
-        size_t k = tb_hash_str(doc->headings[doc->id_slots[i] - 1].id) & (cap - 1);
-        while (slots[k])
-          k = (k + 1) & (cap - 1);
-        slots[k] = doc->id_slots[i];
+    int *slots = tb_xcalloc(cap, sizeof *slots), *out = tb_xcalloc(cap, sizeof *out);
+    for (size_t i = 0; i < doc->nheadings; i++)
+      if ((int)i != index) {
+        put_in(doc, slots, cap, false, (int)i);
+        put_in(doc, out, cap, true, (int)i);
       }
     free(doc->id_slots);
+    free(doc->out_slots);
     doc->id_slots = slots;
+    doc->out_slots = out;
     doc->id_cap = cap;
   }
-  size_t k = tb_hash_str(doc->headings[index].id) & (doc->id_cap - 1);
-  while (doc->id_slots[k])
-    k = (k + 1) & (doc->id_cap - 1);
-  doc->id_slots[k] = index + 1;
+  put_in(doc, doc->id_slots, doc->id_cap, false, index);
+  put_in(doc, doc->out_slots, doc->id_cap, true, index);
 }
 
-void tb_slugify(const char *text, tb_buf *b) {
-  size_t start = b->len;
-  bool dash = false;
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    unsigned char c = *p;
-    bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-    if (c >= 'A' && c <= 'Z') {
-      c = (unsigned char)(c - 'A' + 'a');
-      keep = true;
-    }
-    /* Non-ASCII punctuation that often appears in headings: keep it out of ids. */
-    if (c == 0xE2 && (p[1] == 0x80 || p[1] == 0x86)) { /* U+2000..U+203F, arrows */
-      p += p[2] ? 2 : 1;
-      keep = false;
-    } else if (c == 0xC2 && p[1] && (p[1] < 0xC0)) { /* Latin-1 punctuation/space U+0080..U+00BF */
-      p++;
-      keep = false;
-    }
-    if (keep) {
-      if (dash && b->len > start)
-        tb_buf_putc(b, '-');
-      dash = false;
-      tb_buf_putc(b, (char)c);
-    } else {
-      dash = true;
-    }
+/* The ids the backends make themselves (page-N, fn-N, fn-ref-N; toc, toc-title, cover, titlepage
+ * and the contents' "kandungan" in the navigation files) are never a heading's: a heading whose
+ * slug would be one keeps its slug for links and is written out with "h-" in front. So is a slug
+ * that is not an XML name (XHTML ids are NCNames): empty, or starting with a digit, '-' or a mark. */
+static bool needs_prefix(const char *slug) {
+  unsigned char c = (unsigned char)slug[0];
+  bool start = (c >= 'a' && c <= 'z') || c == '_' || c >= 0xC3; /* U+00C0 and up */
+  if (c == 0xCC || c == 0xCD) /* U+0300..U+036F, combining marks */
+    start = false;
+  return !start || !strncmp(slug, "page-", 5) || !strncmp(slug, "fn-", 3) || !strcmp(slug, "kandungan") ||
+         !strncmp(slug, "cover", 5) || !strncmp(slug, "titlepage", 9) || !strncmp(slug, "toc", 3);
+}
+
+void tb_doc_skip_slug(tb_doc *doc, const char *text) {
+  tb_buf slug = {0};
+  tb_slugger_slug(&doc->slugger, text, strlen(text), &slug);
+  if (doc->file_slugs) {
+    tb_buf_clear(&slug);
+    tb_slugger_slug(&doc->file_slugger, text, strlen(text), &slug);
   }
-  if (b->len == start)
-    tb_buf_puts(b, "bahagian");
-  else if (b->data[start] >= '0' && b->data[start] <= '9') {
-    /* XML ids (NCName) may not start with a digit. */
-    tb_buf tmp = {0};
-    tb_buf_puts(&tmp, "h-");
-    tb_buf_put(&tmp, b->data + start, b->len - start);
-    b->len = start;
-    tb_buf_put(b, tmp.data, tmp.len);
-    tb_buf_free(&tmp);
-  }
+  tb_buf_free(&slug);
 }
 
 int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter) {
-  tb_buf text = {0}, slug = {0};
+  tb_buf text = {0}, slug = {0}, id = {0};
   tb_node_plain_text(node, &text);
-  tb_slugify(text.data ? text.data : "", &slug);
-  /* Ids the backends make themselves (page-N, fn-N, fn-ref-N, the contents' "kandungan") are
-   * kept free: a heading whose slug would take such a name gets an "h-" in front. */
-  if (!strncmp(slug.data, "page-", 5) || !strncmp(slug.data, "fn-", 3) || !strcmp(slug.data, "kandungan") ||
-      !strncmp(slug.data, "cover", 5) || !strncmp(slug.data, "titlepage", 9) || !strncmp(slug.data, "toc", 3)) {
-    tb_buf tmp = {0};
-    tb_buf_puts(&tmp, "h-");
-    tb_buf_put(&tmp, slug.data, slug.len);
-    tb_buf_free(&slug);
-    slug = tmp;
+  tb_slugger_slug(&doc->slugger, text.data ? text.data : "", text.len, &slug);
+  tb_buf_putc(&slug, 0);
+  slug.len--;
+  size_t digits = slug.len && slug.data[0] == '-' ? strspn(slug.data + 1, "0123456789") : 0;
+  if (!slug.len || (digits && digits + 1 == slug.len)) {
+    /* a heading of no letter or digit ("", then "-1", "-2" on GitHub): written out as before */
+    tb_buf_puts(&id, "bahagian");
+  } else if (needs_prefix(slug.data)) {
+    tb_buf_puts(&id, "h-");
+    tb_buf_put(&id, slug.data, slug.len);
+  } else {
+    tb_buf_put(&id, slug.data, slug.len);
   }
-  /* Unique across the book: keanehan, keanehan-1, keanehan-2 ... (an id taken literally by an
-   * earlier heading is skipped too). */
-  size_t base = slug.len;
-  int owner = tb_doc_find_heading(doc, slug.data);
-  if (owner >= 0) {
-    /* the next free suffix, starting after the last one this base gave out */
-    int k = doc->headings[owner].dups;
-    do {
-      slug.len = base;
-      tb_buf_printf(&slug, "-%d", ++k);
-    } while (tb_doc_find_heading(doc, slug.data) >= 0);
-    doc->headings[owner].dups = k;
+  /* an id written out is unique too: "h-1" made from "1" may meet a heading named "h-1" */
+  size_t base = id.len;
+  for (int k = 1; find_in(doc, doc->out_slots, true, id.data) >= 0; k++) {
+    id.len = base;
+    tb_buf_printf(&id, "-%d", k);
   }
   tb_grow(&doc->headings, &doc->headings_cap, doc->nheadings + 1, sizeof *doc->headings);
   tb_heading *h = &doc->headings[doc->nheadings];
   memset(h, 0, sizeof *h);
   h->level = node->as.heading.level;
   h->text = tb_doc_strndup(doc, text.data ? text.data : "", text.len);
-  h->id = tb_doc_strndup(doc, slug.data, slug.len);
+  h->slug = tb_doc_strndup(doc, slug.data, slug.len);
+  h->id = strcmp(slug.data, id.data) ? tb_doc_strndup(doc, id.data, id.len) : h->slug;
+  h->file_slug = h->slug;
+  if (doc->file_slugs) { /* the first file's slugs are its own; a later file counts alone too */
+    tb_buf_clear(&id);
+    tb_slugger_slug(&doc->file_slugger, text.data ? text.data : "", text.len, &id);
+    if (strcmp(id.data ? id.data : "", h->slug) != 0)
+      h->file_slug = tb_doc_strndup(doc, id.data ? id.data : "", id.len);
+  }
   h->chapter = chapter;
   h->node = node;
   node->as.heading.index = (int)doc->nheadings;
   tb_buf_free(&text);
   tb_buf_free(&slug);
+  tb_buf_free(&id);
   id_insert(doc, (int)doc->nheadings);
   return (int)doc->nheadings++;
 }
@@ -347,7 +347,8 @@ bool tb_date_parse(const char *s, int *y, int *m, int *d) {
 
 void tb_doc_dump(const tb_doc *doc, tb_buf *out) {
   const tb_meta *m = &doc->meta;
-  tb_buf_printf(out, "title: %s\nlang: %s\n", m->title ? m->title : "", m->lang);
+  tb_buf_printf(out, "title: %s\nlang: %s%s\n", m->title ? m->title : "", m->lang,
+                m->lang_guessed ? " (read from the text: no lang given)" : "");
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     const tb_chapter *ch = &doc->chapters[ci];
     tb_buf_printf(out, "chapter %zu: %s [%s]\n", ci, ch->title ? ch->title : "(untitled)", ch->lang);
@@ -364,9 +365,12 @@ void tb_doc_dump(const tb_doc *doc, tb_buf *out) {
       for (int i = 0; i < depth; i++)
         tb_buf_puts(out, "  ");
       tb_buf_puts(out, tb_node_type_name(n->type));
-      if (n->type == TB_NODE_HEADING)
-        tb_buf_printf(out, " level=%d id=%s", n->as.heading.level, doc->headings[n->as.heading.index].id);
-      else if (n->type == TB_NODE_LIST)
+      if (n->type == TB_NODE_HEADING) {
+        const tb_heading *h = &doc->headings[n->as.heading.index];
+        tb_buf_printf(out, " level=%d id=%s", n->as.heading.level, h->id);
+        if (strcmp(h->id, h->slug) != 0)
+          tb_buf_printf(out, " slug=%s", h->slug);
+      } else if (n->type == TB_NODE_LIST)
         tb_buf_printf(out, " %s start=%d %s", n->as.list.ordered ? "ordered" : "bullet", n->as.list.start,
                       n->as.list.tight ? "tight" : "loose");
       else if (n->type == TB_NODE_LINK || n->type == TB_NODE_IMAGE) {

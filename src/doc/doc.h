@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "util/mem.h"
+#include "util/slug.h"
 
 /* Node types. Backends switch over every one (-Wswitch-enum). */
 typedef enum {
@@ -68,10 +69,13 @@ struct tb_node {
 typedef struct tb_heading {
   int level;        /* 1..6 */
   const char *text; /* plain text (no markup), UTF-8 */
-  const char *id;   /* unique across the book, stable: "keanehan", "keanehan-1" */
+  const char *slug; /* GitHub's id, what links name: "keanehan", "keanehan-1" (unique) */
+  const char *id;   /* the id written out: the slug, or "h-" + slug where the slug is not an XML
+                     * name or is one of terbit's own ids (tb_doc_add_heading); unique */
+  const char *file_slug; /* GitHub's id in its own file's page ("b.md#usage"): the slug, unless
+                          * an earlier file of the book had the same one */
   int chapter;      /* index into tb_doc.chapters */
   tb_node *node;
-  int dups;         /* the last suffix given to a heading with this id as its base */
 } tb_heading;
 
 typedef struct tb_chapter {
@@ -87,11 +91,13 @@ typedef struct tb_meta {
   const char **authors;
   size_t nauthors;
   const char *lang; /* BCP 47, default "ms" */
-  bool lang_given;  /* lang came from the front matter (not the default) */
+  bool lang_given;  /* lang came from the front matter or -M (not the default) */
+  bool lang_guessed; /* no lang given: lang was read from the text (input/lang.h) */
   const char *date; /* YYYY-MM-DD (tb_date_parse accepts it) or NULL */
   const char *category, *description, *identifier, *rights, *cover;
   const char **keywords;
   size_t nkeywords;
+  bool m_authors, m_keywords; /* -M gave author / keywords: later ones add to its list */
 } tb_meta;
 
 typedef struct tb_doc {
@@ -101,8 +107,12 @@ typedef struct tb_doc {
   size_t nchapters, chapters_cap;
   tb_heading *headings;
   size_t nheadings, headings_cap;
-  int *id_slots; /* hash of heading ids: index + 1 into headings, 0 = empty */
+  int *id_slots; /* hash of heading slugs: index + 1 into headings, 0 = empty */
   size_t id_cap;
+  int *out_slots; /* hash of the ids written out (tb_heading.id), same shape, same cap */
+  tb_slugger slugger; /* every slug given out, for GitHub's -1, -2 ... */
+  tb_slugger file_slugger; /* the same for the current file alone (a book's later files) */
+  bool file_slugs;         /* file_slugger in use: a later file of a book is being read */
   tb_node **footnotes; /* FOOTNOTE_DEF nodes by number - 1 */
   size_t nfootnotes, footnotes_cap;
   long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */
@@ -128,19 +138,21 @@ const char *tb_doc_strdup(tb_doc *doc, const char *s);
 /** Appends a chapter; returns its index. */
 int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const char *source);
 
-/** Registers a heading node (sets node->as.heading.index) with a unique id made from its text.
+/** Registers a heading node (sets node->as.heading.index) with GitHub's id for its text (the
+ * github-slugger algorithm, util/slug.h, counted across the whole book) and the id written out.
  * Returns the index. */
 int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter);
 
-/** The heading whose id is `id`, or -1. */
+/** Counts text's slug as given out without a heading: a level-1 heading taken as the title still
+ * takes its slug on GitHub, so the ids after it stay GitHub's. */
+void tb_doc_skip_slug(tb_doc *doc, const char *text);
+
+/** The heading whose slug (GitHub's id, what a "#..." link names) is `id`, or -1. */
 int tb_doc_find_heading(const tb_doc *doc, const char *id);
 
 /** Appends the plain text of n's subtree (TEXT, CODE, soft breaks as spaces) to b. */
 void tb_node_plain_text(const tb_node *n, tb_buf *b);
 
-/** Makes a slug from text: lowercase ASCII letters/digits, other letters kept, runs of anything
- * else as one '-', never empty, never starting with a digit. Appends to b. */
-void tb_slugify(const char *text, tb_buf *b);
 
 /* Iteration, cmark style: ENTER then EXIT for nodes with children; leaves get ENTER only. */
 typedef enum { TB_EVENT_NONE, TB_EVENT_DONE, TB_EVENT_ENTER, TB_EVENT_EXIT } tb_event;

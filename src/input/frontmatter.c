@@ -541,10 +541,7 @@ static int read_stream(fm_ctx *c) {
     if (read_root(c) < 0)
       return -1;
   }
-  if (!c->seen_title)
-    return tb_error_set(c->err, TB_ERR_YAML, c->path, 1, 1,
-                        "missing title: the front matter must set 'title: ...'");
-  return 0;
+  return 0; /* no title is no error: the loader takes an opening heading or the file's name */
 }
 
 /* ---- The block -------------------------------------------------------------------------- */
@@ -562,13 +559,12 @@ static size_t line_end(const char *src, size_t len, size_t pos) {
   return nl ? (size_t)(nl - src) : len;
 }
 
+/* 0 with *out set, 1 when the file has no front matter, -1 on error. */
 static int split_block(const char *path, const char *src, size_t len, fm_split *out,
                        tb_error *err) {
   size_t eol = line_end(src, len, 0);
   if (!is_line(src, eol, "---"))
-    return tb_error_set(err, TB_ERR_YAML, path, 1, 1,
-                        "missing front matter: the file must start with a '---' block holding "
-                        "at least a title");
+    return 1;
   /* The whole file is scanned for the closing line (linear), so that a missing one is told
    * apart from a block over the limit. */
   size_t pos = eol + 1;
@@ -596,8 +592,16 @@ static int split_block(const char *path, const char *src, size_t len, fm_split *
 int tb_frontmatter_parse(tb_doc *doc, tb_meta *meta, const char *path, const char *src, size_t len,
                          size_t *body_offset, int *body_line, tb_error *err) {
   fm_split sp = {0, 0, 0, 0};
-  if (split_block(path, src, len, &sp, err) < 0)
+  int found = split_block(path, src, len, &sp, err);
+  if (found < 0)
     return -1;
+  if (found > 0) { /* none: every key unset, the body is the whole file */
+    memset(meta, 0, sizeof *meta);
+    meta->lang = tb_doc_strdup(doc, "ms");
+    *body_offset = 0;
+    *body_line = 1;
+    return 0;
+  }
 
   fm_ctx c;
   memset(&c, 0, sizeof c);
@@ -626,5 +630,102 @@ int tb_frontmatter_parse(tb_doc *doc, tb_meta *meta, const char *path, const cha
   *meta = c.meta;
   *body_offset = sp.body_offset;
   *body_line = sp.body_line;
+  return 0;
+}
+
+/* ---- -M KEY=VALUE ----------------------------------------------------------------------- */
+
+int tb_meta_arg_check(const char *arg, tb_error *err) {
+  const char *eq = strchr(arg, '=');
+  char buf[SNIPPET + 4];
+  if (!eq || eq == arg)
+    return tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "-M '%s': write KEY=VALUE, like -M lang=en",
+                        printable(arg, strlen(arg), buf));
+  return 0;
+}
+
+int tb_meta_apply_arg(tb_doc *doc, tb_meta *meta, const char *arg, tb_error *err) {
+  if (tb_meta_arg_check(arg, err))
+    return -1;
+  const char *eq = strchr(arg, '=');
+  size_t klen = (size_t)(eq - arg);
+  const char *v = eq + 1;
+  size_t n = strlen(v);
+  char buf[SNIPPET + 4], kbuf[SNIPPET + 4];
+  while (n > 0 && (*v == ' ' || *v == '\t' || *v == '\n')) {
+    v++;
+    n--;
+  }
+  while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n'))
+    n--;
+  int k = 0;
+  while (k < KEY__COUNT && !(strlen(key_names[k]) == klen && memcmp(arg, key_names[k], klen) == 0))
+    k++;
+  if (k == KEY__COUNT) {
+    tb_warn("-M", 0, 0, "unknown metadata key '%s' (ignored)", printable(arg, klen, kbuf));
+    return 0;
+  }
+  const char *name = key_names[k];
+  if (n > TB_FRONTMATTER_MAX_VALUE)
+    return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "%s: the value is longer than %d bytes", name,
+                        TB_FRONTMATTER_MAX_VALUE);
+  unsigned b = bad_char(v, n);
+  if (b)
+    return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "%s: character U+%04X is not allowed", name,
+                        b == 0x10000 ? 0u : b);
+  const char *s = n ? tb_doc_strndup(doc, v, n) : NULL;
+  switch ((fm_key)k) {
+  case KEY_TITLE:
+    if (!s)
+      return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "title: must not be empty");
+    meta->title = s;
+    break;
+  case KEY_LANG:
+    if (!s)
+      return 0; /* as in the front matter: an empty lang keeps what there is */
+    if (!lang_ok(s))
+      return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0,
+                          "lang: '%s' is not a BCP 47 language tag (like ms, en or en-GB)",
+                          printable(s, strlen(s), buf));
+    meta->lang = s;
+    meta->lang_given = true;
+    break;
+  case KEY_DATE:
+    if (s && !date_ok(s))
+      return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "date: '%s' is not a real date written YYYY-MM-DD",
+                          printable(s, strlen(s), buf));
+    meta->date = s;
+    break;
+  case KEY_AUTHOR:
+  case KEY_KEYWORDS: {
+    /* repeated, they make a list (pandoc's -M does the same); the first replaces the file's */
+    const char ***list = k == KEY_AUTHOR ? &meta->authors : &meta->keywords;
+    size_t *count = k == KEY_AUTHOR ? &meta->nauthors : &meta->nkeywords;
+    bool *fresh = k == KEY_AUTHOR ? &meta->m_authors : &meta->m_keywords;
+    if (!*fresh) {
+      *list = NULL;
+      *count = 0;
+      *fresh = true;
+    }
+    if (!s)
+      break;
+    if (*count >= TB_FRONTMATTER_MAX_ITEMS)
+      return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "%s: more than %d entries", name,
+                          TB_FRONTMATTER_MAX_ITEMS);
+    const char **arr = tb_arena_alloc(&doc->arena, (*count + 1) * sizeof *arr);
+    if (*count)
+      memcpy(arr, *list, *count * sizeof *arr);
+    arr[(*count)++] = s;
+    *list = arr;
+    break;
+  }
+  case KEY_SUBTITLE: meta->subtitle = s; break;
+  case KEY_CATEGORY: meta->category = s; break;
+  case KEY_DESCRIPTION: meta->description = s; break;
+  case KEY_IDENTIFIER: meta->identifier = s; break;
+  case KEY_RIGHTS: meta->rights = s; break;
+  case KEY_COVER: meta->cover = s; break;
+  case KEY__COUNT: break;
+  }
   return 0;
 }

@@ -19,7 +19,10 @@
  * "---" on line 1 and ends at the next line that is exactly "---" (or "..."); a trailing "\r" is
  * part of the line ending, other trailing blanks make the line an ordinary one.
  *
- * Known keys: title (required), subtitle, author (a string or a list of strings), lang (BCP 47
+ * A file that does not start with "---" has no front matter: returns 0 with *meta empty (lang
+ * "ms", not given), *body_offset 0 and *body_line 1.
+ *
+ * Known keys: title (optional: the loader falls back on an opening heading or the file name), subtitle, author (a string or a list of strings), lang (BCP 47
  * shape, default "ms"), date (YYYY-MM-DD, a real date), category, description, keywords (a list
  * of strings, or one string), identifier, rights, cover (a path, not resolved here). Values are
  * stored trimmed of blanks and newlines; a plain null (empty, "~", "null") or empty value leaves an
@@ -41,5 +44,18 @@
  */
 int tb_frontmatter_parse(tb_doc *doc, tb_meta *meta, const char *path, const char *src, size_t len,
                          size_t *body_offset, int *body_line, tb_error *err);
+
+/** True (0) when arg has the shape KEY=VALUE of -M/--metadata (a non-empty key, then '='); else
+ * -1 with err set (code TB_ERR_USAGE: a usage error, exit status 2). */
+int tb_meta_arg_check(const char *arg, tb_error *err);
+
+/**
+ * Applies one -M KEY=VALUE to meta, with the front matter's checks and messages (title not
+ * empty, lang a BCP 47 tag, date a real YYYY-MM-DD, no control characters, the value limit); the
+ * value is trimmed of blanks. author and keywords given again add an entry (the first one
+ * replaces the file's list). An unknown key is a warning. Returns 0, or -1 with err set (code
+ * TB_ERR_USAGE, file "-M"). Strings are copied into doc.
+ */
+int tb_meta_apply_arg(tb_doc *doc, tb_meta *meta, const char *arg, tb_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "input/frontmatter.h"
 #include "input/image.h"
+#include "input/lang.h"
 #include "input/limits.h"
 #include "input/markdown.h"
 #include "util/utf8.h"
@@ -207,12 +208,19 @@ static void *digest_main(void *arg) {
   return NULL;
 }
 
+/* What a load is asked for besides the sources: -M KEY=VALUE overrides of the first file's
+ * metadata. */
+typedef struct load_opts {
+  const char *const *meta_args;
+  size_t nmeta;
+} load_opts;
+
 static int import_one(tb_doc *doc, const char *path, const char *dir, const char *s, size_t len, bool first,
-                      bool split, tb_error *err);
+                      bool split, const load_opts *lo, tb_error *err);
 
 /* Loads one source's text into doc. first: its metadata is the book's. */
 static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, size_t len,
-                    bool first, bool split, tb_buf *all, tb_error *err) {
+                    bool first, bool split, const load_opts *lo, tb_buf *all, tb_error *err) {
   const char *s = data;
   /* A byte-order mark is allowed and dropped. */
   if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
@@ -220,18 +228,49 @@ static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, 
     len -= 3;
   }
   if (len == 0)
-    return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file (a source needs front matter with a title)");
+    return tb_error_set(err, TB_ERR_INPUT, path, 0, 0, "empty file: nothing to export");
   digest_job digest = {s, len, {0}};
   tb_task task;
   tb_task_run(&task, digest_main, &digest, len >= DIGEST_THREAD_MIN);
-  int rc = import_one(doc, path, dir, s, len, first, split, err);
+  int rc = import_one(doc, path, dir, s, len, first, split, lo, err);
   tb_task_join(&task);
   tb_buf_put(all, digest.out, sizeof digest.out);
   return rc;
 }
 
+/* The title of a file with neither a title nor an opening heading: its name without the folder
+ * and the extension, '-' and '_' read as spaces ("getting-started.md": "getting started"). */
+static const char *title_of_name(tb_doc *doc, const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  char *t = tb_xstrndup(base, n);
+  for (char *p = t; *p; p++)
+    if (*p == '-' || *p == '_')
+      *p = ' ';
+  const char *r = tb_doc_strdup(doc, *t ? t : "untitled");
+  free(t);
+  return r;
+}
+
+/* A book without lang: its first file's text decides between Malay and English (input/lang.h),
+ * and the choice is told on stderr in one line, with how to make it. Later files without their
+ * own lang take the book's (one book, one language: a chapter in another language says so). */
+static void guess_lang(tb_meta *meta, const char *path, const char *body, size_t len) {
+  int ms = 0, en = 0;
+  meta->lang = tb_lang_guess(body, len, &ms, &en);
+  meta->lang_guessed = true;
+  if (ms == en) /* no sign either way (a text of no common words): the default */
+    tb_note(path, "no 'lang' given and the text does not tell; taking Malay (ms): set 'lang: ...' in the "
+                  "front matter or -M lang=... to choose");
+  else
+    tb_note(path, "no 'lang' given; the text reads as %s (%s): set 'lang: %s' in the front matter or -M lang=%s to choose",
+            en > ms ? "English" : "Malay", meta->lang, meta->lang, meta->lang);
+}
+
 static int import_one(tb_doc *doc, const char *path, const char *dir, const char *s, size_t len, bool first,
-                      bool split, tb_error *err) {
+                      bool split, const load_opts *lo, tb_error *err) {
   if (validate(path, s, len, err))
     return -1;
   tb_meta scratch = {0};
@@ -240,6 +279,12 @@ static int import_one(tb_doc *doc, const char *path, const char *dir, const char
   int body_line = 1;
   if (tb_frontmatter_parse(doc, meta, path, s, len, &body_off, &body_line, err))
     return -1;
+  /* -M overrides the first file's front matter, with the same checks */
+  for (size_t i = 0; first && lo && i < lo->nmeta; i++)
+    if (tb_meta_apply_arg(doc, meta, lo->meta_args[i], err))
+      return -1;
+  if (first && !meta->lang_given)
+    guess_lang(meta, path, s + body_off, len - body_off);
   /* The cover goes through the same rules as any image: inside the source's folder, a real
    * PNG or JPEG within the limits; otherwise a warning and the drawn cover. */
   if (first && meta->cover) {
@@ -260,27 +305,109 @@ static int import_one(tb_doc *doc, const char *path, const char *dir, const char
       /* a later file of a book without its own lang is in the book's language, not "ms" */
       .lang = first || meta->lang_given ? meta->lang : doc->meta.lang,
       .title = meta->title,
+      .fallback = title_of_name(doc, path),
       .split = split,
   };
-  return tb_markdown_import(doc, &src, err);
+  const char *title = NULL;
+  /* GitHub's ids within this file alone, for links from other files ("this.md#frag") */
+  tb_slugger_free(&doc->file_slugger);
+  doc->file_slugs = !first;
+  int rc = tb_markdown_import(doc, &src, &title, err);
+  doc->file_slugs = false;
+  if (first)
+    meta->title = title;
+  return rc;
 }
 
-/* Internal links "#id" point at headings anywhere in the book. */
+/* A link to another file of the book: "other.md", "./other.md#frag", "sub/other.md#frag",
+ * relative to the linking file's folder. Goes to that file's heading whose GitHub id in its own
+ * page is frag, else to the file's first heading. A .md file outside the book keeps its text
+ * (no backend can follow it) and gets a warning. Returns the heading, or -1. */
+static int resolve_file_link(tb_doc *doc, const tb_chapter *from, const tb_node *n, char **real,
+                             size_t nsources, const char **source) {
+  const char *url = n->as.link.url;
+  if (strchr(url, ':') || url[0] == '/' || url[0] == '#' || url[0] == '?')
+    return -1; /* a scheme, an absolute path, or the same file */
+  const char *hash = strchr(url, '#');
+  size_t plen = hash ? (size_t)(hash - url) : strlen(url);
+  if (!(plen > 3 && !memcmp(url + plen - 3, ".md", 3)) &&
+      !(plen > 9 && !memcmp(url + plen - 9, ".markdown", 9)))
+    return -1;
+  char *dir = dir_of(from->source);
+  size_t n_path = strlen(dir) + plen + 2;
+  char *path = tb_xmalloc(n_path);
+  (void)snprintf(path, n_path, "%s/%.*s", dir, (int)plen, url);
+  char *rp = realpath(path, NULL);
+  free(dir);
+  free(path);
+  size_t si = nsources;
+  for (size_t i = 0; rp && i < nsources; i++)
+    if (real[i] && !strcmp(real[i], rp))
+      si = i;
+  free(rp);
+  if (si == nsources) {
+    tb_warn(from->source, n->line, n->col, "link to '%.200s', a file outside the book: its text is kept", url);
+    return -1;
+  }
+  const char *frag = hash && hash[1] ? hash + 1 : NULL;
+  for (size_t h = 0; h < doc->nheadings; h++) {
+    const tb_heading *hd = &doc->headings[h];
+    if (doc->chapters[hd->chapter].source == source[si] && (!frag || !strcmp(hd->file_slug, frag)))
+      return (int)h;
+  }
+  tb_warn(from->source, n->line, n->col, "link target '%.200s' matches no heading of that file", url);
+  return -1;
+}
+
+/* Internal links "#id" point at headings anywhere in the book; "other.md#id" at a heading of
+ * another file of the book (resolve_file_link). */
 static void resolve_links(tb_doc *doc) {
+  /* the book's files, each once (a file's chapters share its source string), and their real
+   * paths, made only when some link names a file */
+  const char **source = NULL;
+  char **real = NULL;
+  size_t nsources = 0;
+  bool file_links = false;
+  for (size_t ci = 0; ci < doc->nchapters && !file_links; ci++) {
+    tb_iter it;
+    tb_iter_init(&it, doc->chapters[ci].root);
+    tb_event ev;
+    while (!file_links && (ev = tb_iter_next(&it)) != TB_EVENT_DONE)
+      file_links = ev == TB_EVENT_ENTER && it.cur->type == TB_NODE_LINK && it.cur->as.link.url &&
+                   (strstr(it.cur->as.link.url, ".md") || strstr(it.cur->as.link.url, ".markdown"));
+  }
+  if (file_links) {
+    source = tb_xcalloc(doc->nchapters, sizeof *source);
+    real = tb_xcalloc(doc->nchapters, sizeof *real);
+    for (size_t ci = 0; ci < doc->nchapters; ci++)
+      if (!nsources || source[nsources - 1] != doc->chapters[ci].source) {
+        source[nsources] = doc->chapters[ci].source;
+        real[nsources++] = realpath(doc->chapters[ci].source, NULL);
+      }
+  }
   for (size_t ci = 0; ci < doc->nchapters; ci++) {
     tb_iter it;
     tb_iter_init(&it, doc->chapters[ci].root);
     tb_event ev;
     while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
       tb_node *n = (tb_node *)it.cur;
-      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_LINK || !n->as.link.url || n->as.link.url[0] != '#')
+      if (ev != TB_EVENT_ENTER || n->type != TB_NODE_LINK || !n->as.link.url)
         continue;
+      if (n->as.link.url[0] != '#') {
+        if (nsources)
+          n->as.link.heading = resolve_file_link(doc, &doc->chapters[ci], n, real, nsources, source);
+        continue;
+      }
       n->as.link.heading = tb_doc_find_heading(doc, n->as.link.url + 1);
       if (n->as.link.heading < 0)
         tb_warn(doc->chapters[ci].source, n->line, n->col, "link target '%.200s' matches no heading",
                 n->as.link.url);
     }
   }
+  for (size_t i = 0; i < nsources; i++)
+    free(real[i]);
+  free(real);
+  free(source);
 }
 
 static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {
@@ -292,7 +419,7 @@ static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {
       text = doc->chapters[c].root->first != NULL;
     if (!text)
       tb_warn(doc->nchapters ? doc->chapters[0].source : NULL, 0, 0,
-              "no text after the front matter: the book is its title page and one empty page");
+              "no text after the title: the book is its title page and one empty page");
   }
   tb_buf_free(all);
   if (tb_error_is_set(err)) {
@@ -307,6 +434,12 @@ static tb_doc *finish(tb_doc *doc, tb_buf *all, tb_error *err) {
 }
 
 tb_doc *tb_load_files(const char *const *paths, size_t n, tb_error *err) {
+  return tb_load_files_meta(paths, n, NULL, 0, err);
+}
+
+tb_doc *tb_load_files_meta(const char *const *paths, size_t n, const char *const *meta_args, size_t nmeta,
+                           tb_error *err) {
+  load_opts lo = {meta_args, nmeta};
   if (n == 0 || n > TB_MAX_SOURCES) {
     tb_error_set(err, TB_ERR_USAGE, NULL, 0, 0, "between 1 and %d sources, please", TB_MAX_SOURCES);
     return NULL;
@@ -321,7 +454,7 @@ tb_doc *tb_load_files(const char *const *paths, size_t n, tb_error *err) {
     char *dir = dir_of(paths[i]);
     if (i == 0)
       doc->base_dir = tb_doc_strdup(doc, dir);
-    load_one(doc, paths[i], tb_doc_strdup(doc, dir), data, len, i == 0, n == 1, &all, err);
+    load_one(doc, paths[i], tb_doc_strdup(doc, dir), data, len, i == 0, n == 1, &lo, &all, err);
     free(dir);
     free(data);
   }
@@ -336,7 +469,7 @@ tb_doc *tb_load_memory(const char *name, const char *dir, const char *data, size
   else {
     char *copy = tb_xstrndup(data, len);
     doc->base_dir = dir ? tb_doc_strdup(doc, dir) : NULL;
-    load_one(doc, name, dir ? tb_doc_strdup(doc, dir) : NULL, copy, len, true, true, &all, err);
+    load_one(doc, name, dir ? tb_doc_strdup(doc, dir) : NULL, copy, len, true, true, NULL, &all, err);
     free(copy);
   }
   return finish(doc, &all, err);

@@ -14,6 +14,11 @@
  */
 tb_doc *tb_load_files(const char *const *paths, size_t n, tb_error *err);
 
+/** tb_load_files with -M KEY=VALUE overrides (meta_args[0..nmeta), tb_meta_apply_arg) of the
+ * first file's front matter. A bad value is an error of code TB_ERR_USAGE. */
+tb_doc *tb_load_files_meta(const char *const *paths, size_t n, const char *const *meta_args, size_t nmeta,
+                           tb_error *err);
+
 /**
  * Loads one source held in memory (for fuzzing and tests); `name` is used in messages and
  * `dir` is the folder images resolve against (NULL: images are never resolved).

@@ -254,7 +254,26 @@ static void add_title_heading(import_ctx *c) {
   ch->heading = tb_doc_add_heading(c->doc, h, c->chapter);
 }
 
-int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
+/* The plain text of a cmark subtree, as tb_node_plain_text gives it of ours. */
+static void cm_plain_text(cmark_node *top, tb_buf *b) {
+  cmark_iter *it = cmark_iter_new(top);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER)
+      continue;
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE) {
+      const char *lit = cmark_node_get_literal(n);
+      tb_buf_puts(b, lit ? lit : "");
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      tb_buf_putc(b, ' ');
+    }
+  }
+  cmark_iter_free(it);
+}
+
+int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title, tb_error *err) {
   import_ctx ctx = {doc, src, err, 0, (int)doc->nfootnotes, 0, 0};
   int rc = 0;
   cmark_gfm_core_extensions_ensure_registered();
@@ -280,17 +299,54 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, tb_error *err) {
     ctx.nfootnotes++;
   }
 
-  /* Chapters: a single file splits before each heading of its shallowest top-level level. */
+  /* The title: the front matter's (or -M's), else an opening level-1 heading's text, else the
+   * file's name. An opening level-1 heading that is the title is not repeated in the body. */
+  cmark_node *opening = cmark_node_first_child(root);
+  while (opening && cmark_node_get_type(opening) == CMARK_NODE_FOOTNOTE_DEFINITION)
+    opening = cmark_node_next(opening);
+  if (opening && !(cmark_node_get_type(opening) == CMARK_NODE_HEADING && cmark_node_get_heading_level(opening) == 1))
+    opening = NULL;
+  if (opening) {
+    tb_buf text = {0};
+    cm_plain_text(opening, &text);
+    const char *t = tb_doc_strndup(doc, text.data ? text.data : "", text.len);
+    tb_buf_free(&text);
+    if (!*t || (src->title && strcmp(src->title, t) != 0))
+      opening = NULL; /* an empty heading gives no title; another text is a body heading */
+    else
+      *title = src->title ? src->title : t;
+  }
+  if (!opening)
+    *title = src->title ? src->title : src->fallback;
+
+  /* Chapters: a single file splits before each heading of its shallowest top-level level (the
+   * opening heading taken as the title aside). */
   int split_level = 7;
   if (src->split)
     for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
-      if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) < split_level)
+      if (n != opening && cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) < split_level)
         split_level = cmark_node_get_heading_level(n);
 
+  if (src->split && opening) {
+    /* GitHub gives the heading its id all the same: the ids after it count it */
+    tb_doc_skip_slug(doc, *title);
+    cmark_node_free(opening);
+    opening = NULL;
+  }
   if (!src->split) {
-    ctx.chapter = tb_doc_add_chapter(doc, src->title, src->lang, src->path);
+    ctx.chapter = tb_doc_add_chapter(doc, *title, src->lang, src->path);
     ctx.heading_shift = 1;
-    add_title_heading(&ctx);
+    if (opening) { /* the heading itself, with its markup, is the chapter's title heading */
+      ctx.heading_shift = 0;
+      size_t before = doc->nheadings;
+      rc = convert(&ctx, opening, doc->chapters[ctx.chapter].root);
+      if (rc == 0 && doc->nheadings > before)
+        doc->chapters[ctx.chapter].heading = (int)before;
+      ctx.heading_shift = 1;
+      cmark_node_free(opening);
+    } else {
+      add_title_heading(&ctx);
+    }
   }
   bool open = !src->split;
   int k = 0;

@@ -77,6 +77,18 @@ void tb_warn(const char *file, int line, int col, const char *fmt, ...) {
   fputc('\n', stderr);
 }
 
+void tb_note(const char *file, const char *fmt, ...) {
+  if (warn_quiet)
+    return;
+  fputs("terbit: note: ", stderr);
+  print_place(stderr, file, 0, 0);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
 size_t tb_warn_count(void) { return warn_count; }
 void tb_warn_reset(void) { warn_count = 0; }
 void tb_warn_set_quiet(int quiet) { warn_quiet = quiet; }

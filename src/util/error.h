@@ -60,6 +60,10 @@ void tb_error_print(const tb_error *err);
 void tb_warn(const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/** A note (a choice terbit made that the user may want to make instead): printed as
+ * "terbit: note: FILE: message", not counted as a warning, silenced by quiet as warnings are. */
+void tb_note(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /** Number of warnings issued since start (or the last reset). */
 size_t tb_warn_count(void);
 void tb_warn_reset(void);

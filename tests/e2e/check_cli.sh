@@ -115,8 +115,7 @@ if [ "$RC" -eq 1 ] && grep -Eq '^terbit: bad-title\.md:2:8: .+' <<<"$ERR"; then 
 else fail "front matter error" "exit $RC (want 1), stderr: '$ERR' (want 'terbit: bad-title.md:2:8: ...')"; fi
 
 printf -- '---\ntitle: No title key\n' >"$WORK/run/unterminated.md"
-printf -- '---\nlang: en\n---\n\nText.\n' >"$WORK/run/no-title.md"
-for f in unterminated.md no-title.md; do
+for f in unterminated.md; do
   t "$f" "$TERBIT" export --pdf -o o3/ "$f"
   if [ "$RC" -eq 1 ] && grep -Eq "^terbit: ${f//./\\.}:[0-9]+:[0-9]+: .+" <<<"$ERR"; then ok "$f: exit 1, '$(head -1 <<<"$ERR")'"
   else fail "$f" "exit $RC (want 1), stderr: '$ERR' (want 'terbit: $f:LINE:COL: ...')"; fi
@@ -206,5 +205,49 @@ if [ "$(id -u)" -ne 0 ]; then
   expect_rc "read-only output folder" 3
   chmod 755 "$WORK/run/ro"
 fi
+
+# --- issue 12: Markdown as people have it -----------------------------------------------------------
+# a README with no front matter: its opening heading is the title, the language is read from the
+# text (English: "Contents"), said in one line on stderr
+printf '# Widget Maker\n\nThis is the tool that you can use for the work, and it is fast.\n\n## Usage\n\nRun it.\n\n## Linux/Unix\n\nSee [usage](#usage) and [this](#linuxunix).\n' >"$WORK/run/README.md"
+t readme "$TERBIT" export --pdf --epub -o readme/ README.md
+expect_rc "a README without front matter exports" 0
+if grep -qx "terbit: note: README.md: no 'lang' given; the text reads as English (en): set 'lang: en' in the front matter or -M lang=en to choose" <<<"$ERR" && [ "$(wc -l <<<"$ERR")" -eq 1 ]; then
+  ok "no lang: one note line on stderr names the language and how to set it"
+else fail "no lang: the note" "stderr: $ERR"; fi
+if command -v pdfinfo >/dev/null && command -v pdftotext >/dev/null; then
+  title=$(pdfinfo "$WORK/run/readme/README.pdf" 2>/dev/null | sed -n 's/^Title: *//p')
+  text=$(pdftotext "$WORK/run/readme/README.pdf" - 2>/dev/null | tr -d '\f')
+  if [ "$title" = "Widget Maker" ] && grep -qx 'Contents' <<<"$text" && ! grep -q 'Kandungan' <<<"$text" \
+     && ! grep -q '^Widget Maker \.' <<<"$text"; then
+    ok "README: the PDF's title is the opening heading (printed once), the contents page is English"
+  else fail "README: title and contents" "title '$title'; text: $(head -c 300 <<<"$text")"; fi
+  # a file with neither a front matter title nor an opening heading: the file's name
+  printf 'Hanya teks biasa yang ada di sini untuk anda.\n' >"$WORK/run/my_field-notes.md"
+  t stem "$TERBIT" export -q --pdf -o stem.pdf my_field-notes.md
+  title=$(pdfinfo "$WORK/run/stem.pdf" 2>/dev/null | sed -n 's/^Title: *//p')
+  if [ "$RC" -eq 0 ] && [ "$title" = "my field notes" ] && [ -z "$ERR" ]; then ok "no title anywhere: the file's stem, '-' and '_' as spaces; -q silences the note"
+  else fail "title from the file's stem" "exit $RC, title '$title', stderr: $ERR"; fi
+  # -M lang=ms wins over the text, with no note
+  t mlang "$TERBIT" export --pdf -o mlang.pdf -M lang=ms --metadata 'title=Buku Saya' README.md
+  text=$(pdftotext "$WORK/run/mlang.pdf" - 2>/dev/null | tr -d '\f')
+  title=$(pdfinfo "$WORK/run/mlang.pdf" 2>/dev/null | sed -n 's/^Title: *//p')
+  if [ "$RC" -eq 0 ] && grep -qx 'Kandungan' <<<"$text" && [ "$title" = "Buku Saya" ] && ! grep -q 'note:' <<<"$ERR"; then
+    ok "-M lang=ms and --metadata title=... win"
+  else fail "-M lang=ms" "exit $RC, title '$title', stderr: $ERR"; fi
+else
+  echo "skip pdfinfo/pdftotext not installed: the README's title and contents page are not checked"
+fi
+# GitHub's ids: both links resolve (no 'matches no heading' warning)
+t readme_ids "$TERBIT" dump README.md
+if grep -q 'id=linuxunix' <<<"$OUT" && ! grep -q 'matches no heading' <<<"$ERR"; then ok "GitHub's heading ids: #linuxunix and #usage resolve"
+else fail "GitHub's heading ids" "stderr: $ERR"; fi
+# a malformed -M is a usage error; a bad value gets the front matter's message, exit 2
+t mbad "$TERBIT" export --pdf -o mbad.pdf -M lang README.md;        expect_rc "-M without '='" 2
+t mbad2 "$TERBIT" export --pdf -o mbad.pdf --metadata =x README.md; expect_rc "--metadata with an empty key" 2
+t mbad3 "$TERBIT" export --pdf -o mbad.pdf -M 'lang=e!' README.md
+if [ "$RC" -eq 2 ] && grep -q "lang: 'e!' is not a BCP 47 language tag" <<<"$ERR" && [ ! -e "$WORK/run/mbad.pdf" ]; then
+  ok "-M lang=e!: the front matter's message, exit 2, nothing written"
+else fail "-M with a bad value" "exit $RC, stderr: $ERR"; fi
 
 e2e_finish

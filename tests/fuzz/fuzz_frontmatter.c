@@ -52,11 +52,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int rc = tb_frontmatter_parse(doc, &meta, "fuzz.md", src, size, &body_offset, &body_line, &err);
   if (rc == 0) {
     CHECK(!tb_error_is_set(&err));
-    CHECK(meta.title && *meta.title);
+    CHECK(!meta.title || *meta.title); /* optional, never empty */
     CHECK(meta.lang && *meta.lang);
     CHECK(body_offset <= size);
-    CHECK(body_offset == size || src[body_offset - 1] == '\n');
-    CHECK(body_line >= 3 && body_line <= lines + 1);
+    if (body_offset == 0) { /* no front matter */
+      CHECK(body_line == 1);
+      CHECK(!meta.title);
+    } else {
+      CHECK(body_offset == size || src[body_offset - 1] == '\n');
+      CHECK(body_line >= 3 && body_line <= lines + 1);
+    }
     for (size_t i = 0; i < meta.nauthors; i++)
       CHECK(meta.authors[i] && *meta.authors[i]);
     for (size_t i = 0; i < meta.nkeywords; i++)

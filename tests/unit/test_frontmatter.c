@@ -285,16 +285,28 @@ static void test_crlf(void **state) {
   fails(f, "---\r\ntitle: x\r\n\r\nlang: [x]\r\n---\r\n", 4, 7, "lang: expected a string");
 }
 
+/* issue 12: front matter is optional. A file that does not start with exactly "---" has none:
+ * every key unset, lang "ms" (not given), the body is the whole file from line 1. */
+static void no_front_matter(fx *f, const char *src) {
+  f->off = 99;
+  f->line = 99;
+  assert_int_equal(parse(f, src), 0);
+  assert_false(tb_error_is_set(&f->err));
+  assert_null(f->meta.title);
+  assert_string_equal(f->meta.lang, "ms");
+  assert_false(f->meta.lang_given);
+  assert_int_equal(f->off, 0);
+  assert_int_equal(f->line, 1);
+}
+
 static void test_missing_front_matter(void **state) {
   fx *f = *state;
-  const char *want = "missing front matter: the file must start with a '---' block holding at "
-                     "least a title";
-  fails(f, "# Just Markdown\n", 1, 1, want);
-  fails(f, "", 1, 1, want);
-  fails(f, "--- \ntitle: x\n---\n", 1, 1, want);   /* not exactly "---" */
-  fails(f, "----\ntitle: x\n---\n", 1, 1, want);
-  fails(f, "\n---\ntitle: x\n---\n", 1, 1, want);  /* not on line 1 */
-  fails(f, "...\ntitle: x\n...\n", 1, 1, want);    /* "..." only closes */
+  no_front_matter(f, "# Just Markdown\n");
+  no_front_matter(f, "");
+  no_front_matter(f, "--- \ntitle: x\n---\n"); /* not exactly "---" */
+  no_front_matter(f, "----\ntitle: x\n---\n");
+  no_front_matter(f, "\n---\ntitle: x\n---\n"); /* not on line 1 */
+  no_front_matter(f, "...\ntitle: x\n...\n");   /* "..." only closes */
 }
 
 static void test_unterminated(void **state) {
@@ -329,13 +341,18 @@ static void test_not_a_mapping(void **state) {
   fails(f, "---\ntitle: x\n? {a: b}\n: c\n---\n", 3, 3, "keys must be plain strings");
 }
 
+/* A front matter without a title is no error now (the loader falls back on an opening heading or
+ * the file name); an empty title still is. */
 static void test_missing_or_empty_title(void **state) {
   fx *f = *state;
-  fails(f, "---\n---\nBody\n", 1, 1, "missing title");
-  fails(f, "---\n# only a comment\n\n---\n", 1, 1, "missing title");
-  fails(f, "---\n{}\n---\n", 1, 1, "missing title");
-  fails(f, "---\nsubtitle: x\nauthor: y\n---\n", 1, 1, "missing title");
-  fails(f, "---\nTitle: x\n---\n", 1, 1, "missing title"); /* keys are case-sensitive */
+  static const char *const untitled[] = {"---\n---\nBody\n", "---\n# only a comment\n\n---\n", "---\n{}\n---\n",
+                                         "---\nsubtitle: x\nauthor: y\n---\n",
+                                         "---\nTitle: x\n---\n"}; /* keys are case-sensitive */
+  for (size_t i = 0; i < sizeof untitled / sizeof untitled[0]; i++) {
+    assert_int_equal(parse(f, untitled[i]), 0);
+    assert_null(f->meta.title);
+    assert_true(f->off > 0);
+  }
   fails(f, "---\ntitle: \"\"\n---\n", 2, 8, "title: must not be empty");
   fails(f, "---\ntitle: '   '\n---\n", 2, 8, "title: must not be empty");
   fails(f, "---\ntitle: ~\n---\n", 2, 8, "title: must not be empty");
@@ -594,7 +611,7 @@ static void test_null_err_allowed(void **state) {
   fx *f = *state;
   size_t off = 0;
   int line = 0;
-  const char *src = "no front matter\n";
+  const char *src = "---\ntitle: [x]\n---\n";
   assert_int_equal(
       tb_frontmatter_parse(f->doc, &f->meta, "t.md", src, strlen(src), &off, &line, NULL), -1);
 }
