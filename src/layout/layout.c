@@ -183,6 +183,7 @@ typedef struct L {
   int pending_heading; /* heading to anchor on the next content box */
   int cur_elem;        /* the structure element new draws belong to (0: artifacts) */
   int marker_elem;     /* the element of the pending list marker */
+  int link_elem;       /* the Link element of the last run drawn, if it was a link's (0: not) */
   bool keep_next;      /* the next content box keeps with the previous one */
   bool opens_chapter;
   /* paragraph scratch */
@@ -926,8 +927,16 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
     return;
   tb_draw *d = add_draw(l);
   d->kind = TB_DRAW_TEXT;
-  /* a linked run is a Link element of its own, holding its text and its annotation */
-  int link = st->uri || st->heading >= 0 ? new_elem(l, TB_ROLE_LINK, l->cur_elem) : 0;
+  /* a linked run is in a Link element, holding its text and its annotation: the element of the
+   * run before when that was the same link's, across a line end or a change of style */
+  int link = 0;
+  if (st->uri || st->heading >= 0) {
+    const tb_link *k = l->nlinks ? &l->links[l->nlinks - 1] : NULL;
+    bool same = l->link_elem && k && k->elem == l->link_elem && k->uri == st->uri && k->heading == st->heading &&
+                l->lo->elems[l->link_elem].parent == l->cur_elem;
+    link = same ? l->link_elem : new_elem(l, TB_ROLE_LINK, l->cur_elem);
+  }
+  l->link_elem = link;
   if (link)
     d->elem = link;
   d->face = st->face;
@@ -1135,7 +1144,9 @@ static void set_paragraph(L *l, const para_fmt *pf) {
         ws = 0;
         have = true;
       }
-      tb_buf_putc(&txt, '-');
+      /* drawn as the font's hyphen, read as U+00AD: a hyphen that only breaks the line (ISO
+       * 32000-1 §14.8.2.2.3), so the word reads whole (PDF/UA) */
+      tb_buf_puts(&txt, "\xC2\xAD");
       seg_w = x + (float)l->items[ln->end].width - seg_x;
     } else if (have && !last && ln->end < l->nitems &&
                (l->items[ln->end].type == TB_LB_GLUE ||

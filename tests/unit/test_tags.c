@@ -123,7 +123,7 @@ static void test_tree(void **state) {
   assert_true(fd >= 0);
   assert_int_equal(write(fd, base_pdf, sizeof base_pdf - 1), (ssize_t)(sizeof base_pdf - 1));
   close(fd);
-  tb_tags_file f = {5, 1, 3, 30, {0}};
+  tb_tags_file f = {.root = 5, .catalog = 1, .info = 3, .next = 30};
   f.id[0] = 0xAB;
   tb_error err;
   tb_error_clear(&err);
@@ -171,7 +171,7 @@ static void test_unwritable(void **state) {
   lo.elems = elems;
   lo.nelems = 2;
   tb_tags *t = tb_tags_new(&lo);
-  tb_tags_file f = {5, 1, 3, 30, {0}};
+  tb_tags_file f = {.root = 5, .catalog = 1, .info = 3, .next = 30};
   tb_error err;
   tb_error_clear(&err);
   /* no such file: an error naming it, nothing made */
