@@ -183,7 +183,9 @@ typedef struct L {
   int pending_heading; /* heading to anchor on the next content box */
   int cur_elem;        /* the structure element new draws belong to (0: artifacts) */
   int marker_elem;     /* the element of the pending list marker */
-  int link_elem;       /* the Link element of the last run drawn, if it was a link's (0: not) */
+  int link_elem;       /* the Link element of the last run drawn, if it was a link's (0: not), */
+  const char *link_uri; /* and that link's target */
+  int link_heading;
   bool keep_next;      /* the next content box keeps with the previous one */
   bool opens_chapter;
   /* paragraph scratch */
@@ -931,10 +933,11 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
    * run before when that was the same link's, across a line end or a change of style */
   int link = 0;
   if (st->uri || st->heading >= 0) {
-    const tb_link *k = l->nlinks ? &l->links[l->nlinks - 1] : NULL;
-    bool same = l->link_elem && k && k->elem == l->link_elem && k->uri == st->uri && k->heading == st->heading &&
+    bool same = l->link_elem && l->link_uri == st->uri && l->link_heading == st->heading &&
                 l->lo->elems[l->link_elem].parent == l->cur_elem;
     link = same ? l->link_elem : new_elem(l, TB_ROLE_LINK, l->cur_elem);
+    l->link_uri = st->uri;
+    l->link_heading = st->heading;
   }
   l->link_elem = link;
   if (link)

@@ -159,8 +159,11 @@ static void set_link_contents(HPDF_Doc pdf, HPDF_Annotation a, const tb_doc *doc
   }
   if (!b.len)
     tb_buf_puts(&b, ln->uri ? ln->uri : ln->heading >= 0 ? doc->headings[ln->heading].text : "");
+  bool ascii = true; /* then a literal string (PDFDocEncoding): a quarter of UTF-16 in hex */
+  for (size_t i = 0; i < b.len && ascii; i++)
+    ascii = (unsigned char)b.data[i] >= 0x20 && (unsigned char)b.data[i] < 0x7F;
   if (b.len) {
-    HPDF_String str = HPDF_String_New(pdf->mmgr, b.data, utf8);
+    HPDF_String str = HPDF_String_New(pdf->mmgr, b.data, ascii ? NULL : utf8);
     if (str)
       HPDF_Dict_Add(a, "Contents", str);
   }

@@ -110,7 +110,9 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
     int e = draws[k].elem;
     if (e <= 0 || (size_t)e >= t->n || mcid[k] < 0 || (unsigned)mcid[k] >= t->page_nmcid[t->page])
       continue;
-    if (t->lo->elems[e].role == TB_ROLE_LINK && draws[k].kind == TB_DRAW_TEXT) {
+    /* a link's text, for its /Contents (a contents entry's is its heading's: not kept) */
+    if (t->lo->elems[e].role == TB_ROLE_LINK && draws[k].kind == TB_DRAW_TEXT &&
+        t->lo->elems[t->lo->elems[e].parent].role != TB_ROLE_TOCI) {
       if (!t->link_at[e]) {
         tb_grow(&t->link_text, &t->link_text_cap, t->nlink_text + 1, sizeof *t->link_text);
         t->link_text[t->nlink_text++] = (tb_buf){0};

@@ -71,7 +71,7 @@ void tb_xmp_write(tb_buf *out, const tb_doc *doc, const char *producer, bool ua)
   time_t t = (time_t)doc->epoch;
   struct tm tm;
   gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm); /* the Info dates, D:...Z, as XMP */
+  (void)strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm); /* the Info dates, D:...Z, as XMP */
   /* the packet wrapper's id is the one every XMP writer uses (ISO 16684-1 §7.3.2) */
   tb_buf_puts(out, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
