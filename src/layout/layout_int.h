@@ -253,6 +253,13 @@ typedef struct L {
   lo_quotes quotes;
   lo_next next;
   int cur_elem;   /* the structure element new draws belong to (0: artifacts) */
+  /* the Link element of the last run drawn, if it was a link's (0: not), and that link's target:
+   * the next run of the same link, across a line end or a change of style, joins it (PDF/UA) */
+  struct {
+    int elem;
+    const char *uri;
+    int heading;
+  } link;
   lo_para para;
   lo_words words;
   lo_notes notes;

@@ -87,8 +87,17 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
     return;
   tb_draw *d = lo_add_draw(l);
   d->kind = TB_DRAW_TEXT;
-  /* a linked run is a Link element of its own, holding its text and its annotation */
-  int link = st->uri || st->heading >= 0 ? lo_new_elem(l, TB_ROLE_LINK, l->cur_elem) : 0;
+  /* a linked run is in a Link element, holding its text and its annotation: the element of the
+   * run before when that was the same link's, across a line end or a change of style */
+  int link = 0;
+  if (st->uri || st->heading >= 0) {
+    bool same = l->link.elem && l->link.uri == st->uri && l->link.heading == st->heading &&
+                l->lo->elems[l->link.elem].parent == l->cur_elem;
+    link = same ? l->link.elem : lo_new_elem(l, TB_ROLE_LINK, l->cur_elem);
+    l->link.uri = st->uri;
+    l->link.heading = st->heading;
+  }
+  l->link.elem = link;
   if (link)
     d->elem = link;
   d->face = st->face;

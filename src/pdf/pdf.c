@@ -15,6 +15,8 @@
 
 #include "pdf/hpdf_extra.h"
 #include "pdf/tags.h"
+#include "pdf/xmp.h"
+#include "util/i18n.h"
 #include "util/url.h"
 
 typedef struct pdf_ctx {
@@ -93,13 +95,7 @@ static void set_info(HPDF_Doc pdf, const tb_doc *doc, const tb_pdf_opts *opts) {
   if (subject)
     HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, subject);
   tb_buf kw = {0};
-  if (m->category)
-    tb_buf_puts(&kw, m->category);
-  for (size_t i = 0; i < m->nkeywords; i++) {
-    if (kw.len)
-      tb_buf_puts(&kw, ", ");
-    tb_buf_puts(&kw, m->keywords[i]);
-  }
+  tb_xmp_keywords(&kw, m); /* the XMP's pdf:Keywords too */
   if (kw.len)
     HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, kw.data);
   tb_buf_free(&kw);
@@ -132,6 +128,46 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier, unsigned char o
   HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, u, 16));
   HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, u, 16));
   HPDF_Dict_Add(pdf->trailer, "ID", id);
+}
+
+/* A link annotation's /Contents, its description for screen readers (PDF/UA-1 §7.18.5): the
+ * link's text as painted, with its line ends undone; for a contents entry, its heading and
+ * "Page N" in the document's language; the target when the link drew no text. */
+static void set_link_contents(HPDF_Doc pdf, HPDF_Annotation a, const tb_doc *doc, const tb_layout *lo,
+                              const tb_tags *tags, const tb_link *ln, HPDF_Encoder utf8) {
+  tb_buf b = {0};
+  int e = ln->elem > 0 && (size_t)ln->elem < lo->nelems ? ln->elem : 0;
+  int up = e ? lo->elems[e].parent : 0;
+  if (up > 0 && lo->elems[up].role == TB_ROLE_TOCI && ln->heading >= 0) {
+    const char *h = doc->headings[ln->heading].text;
+    tb_buf_printf(&b, "%s, %s %s", *h ? h : "\xE2\x80\x94", tb_i18n(doc->meta.lang, TB_STR_PAGE),
+                  lo->info[lo->heading_page[ln->heading]].label);
+  } else {
+    const char *s = tb_tags_link_text(tags, e);
+    for (bool gap = false; s && *s; s++) {
+      if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD) {
+        s++; /* the hyphen of a line end, undone */
+      } else if (*s == ' ' || *s == '\n' || *s == '\t') {
+        gap = b.len > 0;
+      } else {
+        if (gap)
+          tb_buf_putc(&b, ' ');
+        gap = false;
+        tb_buf_putc(&b, *s);
+      }
+    }
+  }
+  if (!b.len)
+    tb_buf_puts(&b, ln->uri ? ln->uri : ln->heading >= 0 ? doc->headings[ln->heading].text : "");
+  bool ascii = true; /* then a literal string (PDFDocEncoding): a quarter of UTF-16 in hex */
+  for (size_t i = 0; i < b.len && ascii; i++)
+    ascii = (unsigned char)b.data[i] >= 0x20 && (unsigned char)b.data[i] < 0x7F;
+  if (b.len) {
+    HPDF_String str = HPDF_String_New(pdf->mmgr, b.data, ascii ? NULL : utf8);
+    if (str)
+      HPDF_Dict_Add(a, "Contents", str);
+  }
+  tb_buf_free(&b);
 }
 
 static unsigned obj_number(void *obj) { return ((HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF; }
@@ -440,8 +476,10 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
         a = HPDF_Page_CreateURILinkAnnot(pages[i], r, u.data);
         tb_buf_free(&u);
       }
-      if (a)
+      if (a) {
         HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        set_link_contents(pdf, a, doc, lo, tags, ln, utf8);
+      }
       if (a && tags && ln->elem > 0) {
         int key = tb_tags_annot(tags, ln->elem, i, obj_number(a));
         if (key >= 0)
@@ -466,12 +504,20 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     HPDF_Dict mark_info = HPDF_Dict_New(pdf->mmgr);
     /* the update's object and cross-reference streams are PDF 1.5 */
     tb_hpdf_require_version(pdf, HPDF_VER_15);
-    if (root && mark_info && HPDF_Xref_Add(pdf->xref, root) == HPDF_OK) {
+    HPDF_Dict metadata = HPDF_Dict_New(pdf->mmgr); /* the XMP, which the update writes too */
+    if (root && mark_info && metadata && HPDF_Xref_Add(pdf->xref, root) == HPDF_OK &&
+        HPDF_Xref_Add(pdf->xref, metadata) == HPDF_OK) {
       HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
       HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root);
       HPDF_Dict_AddBoolean(mark_info, "Marked", HPDF_TRUE);
       HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark_info);
+      HPDF_Dict_AddName(metadata, "Type", "Metadata");
+      HPDF_Dict_Add(pdf->catalog, "Metadata", metadata);
+      /* PDF/UA-1 is on PDF 1.7 (ISO 32000-1); libharu's header says less (§7.2.2) */
+      HPDF_Dict_AddName(pdf->catalog, "Version", "1.7");
       tf.root = obj_number(root);
+      tf.metadata = obj_number(metadata);
+      tf.producer = opts->producer;
     }
   }
   tb_hpdf_set_lang(pdf, doc->meta.lang);

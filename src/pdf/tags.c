@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "layout/metrics.h"
+#include "pdf/xmp.h"
 #include "util/mem.h"
 
 /* What the painter tells, kept small while libharu holds the whole document (the tree is built
@@ -36,6 +37,9 @@ struct tb_tags {
   unsigned *page_nmcid; /* per page: MCIDs given */
   unsigned *page_obj;   /* per page: its object number */
   size_t page;          /* the page being painted */
+  int *link_at;         /* per element: 1 + its index in link_text, 0: none */
+  tb_buf *link_text;    /* per Link element met: its text (the annotation's /Contents) */
+  size_t nlink_text, link_text_cap;
 };
 
 static const char *const role_names[TB_ROLE_COUNT] = {
@@ -65,6 +69,7 @@ tb_tags *tb_tags_new(const tb_layout *lo) {
   t->marks_cap = 256;
   t->marks = tb_xmalloc(t->marks_cap * sizeof *t->marks);
   t->page_obj = tb_xcalloc(lo->npages + 1, sizeof *t->page_obj);
+  t->link_at = tb_xcalloc(t->n, sizeof *t->link_at);
   return t;
 }
 
@@ -76,6 +81,10 @@ void tb_tags_free(tb_tags *t) {
   free(t->page_nmcid);
   free(t->page_mark0);
   free(t->page_obj);
+  for (size_t i = 0; i < t->nlink_text; i++)
+    tb_buf_free(&t->link_text[i]);
+  free(t->link_text);
+  free(t->link_at);
   free(t);
 }
 
@@ -101,6 +110,16 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
     int e = draws[k].elem;
     if (e <= 0 || (size_t)e >= t->n || mcid[k] < 0 || (unsigned)mcid[k] >= t->page_nmcid[t->page])
       continue;
+    /* a link's text, for its /Contents (a contents entry's is its heading's: not kept) */
+    if (t->lo->elems[e].role == TB_ROLE_LINK && draws[k].kind == TB_DRAW_TEXT &&
+        t->lo->elems[t->lo->elems[e].parent].role != TB_ROLE_TOCI) {
+      if (!t->link_at[e]) {
+        tb_grow(&t->link_text, &t->link_text_cap, t->nlink_text + 1, sizeof *t->link_text);
+        t->link_text[t->nlink_text++] = (tb_buf){0};
+        t->link_at[e] = (int)t->nlink_text;
+      }
+      tb_buf_put(&t->link_text[t->link_at[e] - 1], draws[k].text, draws[k].len);
+    }
     const mark_rec *last = t->nmarks > t->page_mark0[t->page] ? &t->marks[t->nmarks - 1] : NULL;
     if (last && last->elem == e && last->mcid == (unsigned)mcid[k])
       continue; /* the same sequence as the draw before */
@@ -108,6 +127,12 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
     // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): allocated in tb_tags_new, grown just above
     t->marks[t->nmarks++] = (mark_rec){e, (unsigned)mcid[k]};
   }
+}
+
+const char *tb_tags_link_text(const tb_tags *t, int elem) {
+  if (!t || elem <= 0 || (size_t)elem >= t->n || !t->link_at[elem])
+    return NULL;
+  return t->link_text[t->link_at[elem] - 1].data;
 }
 
 int tb_tags_annot(tb_tags *t, int elem, size_t page, unsigned obj) {
@@ -136,6 +161,7 @@ typedef struct tree {
   int *first, *last; /* per element: its kids (indices into kids), -1: none */
   long *pg;          /* per element: the page of its first marked content, -1: none */
   unsigned char *joined;
+  unsigned char *level; /* per heading element: its level in the tree, 1-6 */
   kid *kids;
   size_t nkids, kids_cap;
 } tree;
@@ -165,6 +191,41 @@ static void join(tree *r, int e) {
   }
 }
 
+/* The headings' levels in the tree (PDF/UA-1 §7.4.2): in the tree's order, the first is H1 and
+ * each is at most one level below the one before, whatever the source's levels do (a ### under a
+ * # is an H2 here; its drawn size and the outline follow the source). A heading's level is the
+ * depth of the stack of source levels open above it. */
+static void heading_levels(tree *r) {
+  const tb_tags *t = r->t;
+  r->level = tb_xcalloc(t->n, 1);
+  if (t->n < 2 || !r->joined[1])
+    return;
+  int open[6], depth = 0;
+  size_t cap = 64, sp = 0;
+  int *stack = tb_xmalloc(cap * sizeof *stack); /* kids still to visit, depth first */
+  stack[sp++] = r->first[1];
+  while (sp) {
+    int k = stack[--sp];
+    if (k < 0)
+      continue;
+    const kid *c = &r->kids[k];
+    tb_grow(&stack, &cap, sp + 2, sizeof *stack);
+    stack[sp++] = c->next; /* its next sibling after its own kids */
+    if (c->kind != KID_ELEM)
+      continue;
+    tb_role role = t->lo->elems[c->value].role;
+    if (role >= TB_ROLE_H1 && role <= TB_ROLE_H6) {
+      int src = (int)(role - TB_ROLE_H1) + 1;
+      while (depth > 0 && open[depth - 1] >= src)
+        depth--;
+      open[depth++] = src;
+      r->level[c->value] = (unsigned char)depth;
+    }
+    stack[sp++] = r->first[c->value];
+  }
+  free(stack);
+}
+
 static void build(tree *r, const tb_tags *t) {
   memset(r, 0, sizeof *r);
   r->t = t;
@@ -192,6 +253,7 @@ static void build(tree *r, const tb_tags *t) {
     add_kid(r, t->annots[i].elem, KID_OBJR, t->annots[i].page, t->annots[i].obj);
     join(r, t->annots[i].elem);
   }
+  heading_levels(r);
 }
 
 static void tree_free(tree *r) {
@@ -199,6 +261,7 @@ static void tree_free(tree *r) {
   free(r->last);
   free(r->pg);
   free(r->joined);
+  free(r->level);
   free(r->kids);
 }
 
@@ -264,7 +327,19 @@ static void put_elem(tb_buf *b, const tree *r, size_t e, const tb_elem_attr *att
   const tb_elem *el = &t->lo->elems[e];
   int p = el->parent;
   tb_buf_puts(b, "<</S/");
-  tb_buf_puts(b, tb_tags_role_name(el->role));
+  if (r->level[e]) {
+    tb_buf_putc(b, 'H');
+    tb_buf_putu(b, r->level[e]);
+  } else {
+    tb_buf_puts(b, tb_tags_role_name(el->role));
+  }
+  if (el->role == TB_ROLE_TH) /* GFM tables have header rows only: each TH heads its column */
+    tb_buf_puts(b, "/A<</O/Table/Scope/Column>>");
+  if (el->role == TB_ROLE_NOTE) { /* PDF/UA-1 §7.9: a unique ID */
+    tb_buf_puts(b, "/ID(note");
+    tb_buf_putu(b, e);
+    tb_buf_putc(b, ')');
+  }
   tb_buf_puts(b, "/P ");
   put_ref(b, p > 0 && (size_t)p < t->n && r->joined[p] ? obj[p] : root);
   if (r->pg[e] >= 0) {
@@ -369,6 +444,22 @@ static int deflate_onto(tb_buf *out, const tb_buf *src) {
   return 0;
 }
 
+bool tb_tags_ua(const tb_tags *t) {
+  const tb_layout *lo = t->lo;
+  if (!lo->doc || !lo->doc->meta.title || !*lo->doc->meta.title)
+    return false; /* §7.1: dc:title identifies the document */
+  size_t a = 0;
+  for (size_t e = 1; e < t->n; e++) {
+    if (lo->elems[e].role != TB_ROLE_FIGURE)
+      continue;
+    while (a < lo->nattrs && (size_t)lo->attrs[a].elem < e)
+      a++;
+    if (a >= lo->nattrs || (size_t)lo->attrs[a].elem != e || !lo->attrs[a].alt || !*lo->attrs[a].alt)
+      return false; /* §7.3: a Figure without alternate text (the source gave none) */
+  }
+  return true;
+}
+
 int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err) {
   /* one open for both: the tail read (where libharu's xref is), then the update written after it */
   FILE *fp = fopen(path, "r+b");
@@ -417,6 +508,17 @@ int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb
   size_t e_at = 1, a_at = 0; /* the next element to pack, and the attributes from there on */
   int rc = 0;
   tb_buf_putc(&out, '\n');
+  /* the XMP metadata over its placeholder: uncompressed, so that tools that know nothing of PDF
+   * find it (ISO 32000-1 §14.3.2) */
+  size_t metadata_off = 0;
+  if (f->metadata) {
+    tb_buf_clear(&body);
+    tb_xmp_write(&body, t->lo->doc, f->producer ? f->producer : "", tb_tags_ua(t));
+    metadata_off = (size_t)size + out.len;
+    tb_buf_printf(&out, "%u 0 obj\n<</Type/Metadata/Subtype/XML/Length %zu>>\nstream\n", f->metadata, body.len);
+    tb_buf_put(&out, body.data, body.len);
+    tb_buf_puts(&out, "\nendstream\nendobj\n");
+  }
   for (size_t s = 0; s < nstreams && rc == 0; s++) {
     tb_buf_clear(&body);
     tb_buf_clear(&head);
@@ -455,10 +557,15 @@ int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb
     tb_buf_put(&out, one.data, one.len);
     tb_buf_puts(&out, "\nendstream\nendobj\n");
   }
-  /* the cross-reference stream: the root, then every new object */
+  /* the cross-reference stream: the root and the metadata (in the order of their numbers),
+   * then every new object */
   size_t xref_off = (size_t)size + out.len;
   tb_buf rows = {0};
+  if (f->metadata && f->metadata < f->root)
+    put_row(&rows, 1, metadata_off, 0);
   put_row(&rows, 2, stream0, 0);
+  if (f->metadata && f->metadata > f->root)
+    put_row(&rows, 1, metadata_off, 0);
   for (size_t i = 1; i < npacked; i++)
     put_row(&rows, 2, stream0 + i / OBJS_PER_STREAM, (unsigned)(i % OBJS_PER_STREAM));
   for (size_t s = 0; s < nstreams; s++)
@@ -467,8 +574,13 @@ int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb
   tb_buf_clear(&one);
   if (rc == 0)
     rc = deflate_onto(&one, &rows);
-  tb_buf_printf(&out, "%u 0 obj\n<</Type/XRef/Size %u/Index[%u 1 %u %u]/W[1 4 4]/Root %u 0 R", xref_obj, next,
-                f->root, f->next, next - f->next, f->catalog);
+  tb_buf_printf(&out, "%u 0 obj\n<</Type/XRef/Size %u/Index[", xref_obj, next);
+  if (f->metadata && f->metadata < f->root)
+    tb_buf_printf(&out, "%u 1 ", f->metadata);
+  tb_buf_printf(&out, "%u 1 ", f->root);
+  if (f->metadata && f->metadata > f->root)
+    tb_buf_printf(&out, "%u 1 ", f->metadata);
+  tb_buf_printf(&out, "%u %u]/W[1 4 4]/Root %u 0 R", f->next, next - f->next, f->catalog);
   if (f->info)
     tb_buf_printf(&out, "/Info %u 0 R", f->info);
   bool has_id = false;

@@ -11,6 +11,7 @@
 #ifndef TB_PDF_TAGS_H
 #define TB_PDF_TAGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "layout/layout.h"
@@ -41,15 +42,26 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n);
  * the annotation's /StructParent key. */
 int tb_tags_annot(tb_tags *t, int elem, size_t page, unsigned obj);
 
-/** What the update needs of libharu's file: the placeholder StructTreeRoot's object number,
- * the catalog's and the Info's, the trailer's /ID, and the first free object number. */
+/** The text of Link element elem as painted so far (its runs joined, as drawn: a hyphenated
+ * line end is U+00AD), or NULL when it has none. */
+const char *tb_tags_link_text(const tb_tags *t, int elem);
+
+/** What the update needs of libharu's file: the placeholder StructTreeRoot's and metadata's
+ * object numbers (metadata 0: none), the catalog's and the Info's, the trailer's /ID, the first
+ * free object number; and for the XMP metadata, the producer. */
 typedef struct tb_tags_file {
-  unsigned root, catalog, info, next;
+  unsigned root, metadata, catalog, info, next;
   unsigned char id[16];
+  const char *producer;
 } tb_tags_file;
 
-/** Appends the structure tree to the PDF libharu wrote at path. On failure err names path, and
- * the file is left for the caller to remove. */
+/** Whether the tree meets what PDF/UA-1 asks of what the layout gives (a title, every Figure's
+ * alternate text): the XMP metadata then claims pdfuaid:part 1. */
+bool tb_tags_ua(const tb_tags *t);
+
+/** Appends the structure tree and the XMP metadata (over the placeholder f->metadata) to the PDF
+ * libharu wrote at path. On failure err names path, and the file is left for the caller to
+ * remove. */
 int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err);
 
 #endif

@@ -437,12 +437,14 @@ def struct_tree(pdf):
         while stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1][1]
+        if body.startswith("/"):
+            continue  # an attribute of the element above (TH: /Scope /Column)
         if body.startswith('"'):
             parent["kids"].append(("text", body[1:-1] if body.endswith('"') and len(body) > 1 else body[1:]))
         elif body.startswith("Object "):
             parent["kids"].append(("obj", body))
         else:
-            node = {"role": body.split(" ")[0], "kids": []}
+            node = {"role": body.split(" ")[0].rstrip(":"), "kids": []}
             parent["kids"].append(node)
             stack.append((depth, node))
     return root, err
@@ -499,8 +501,15 @@ def check_tags(R, pdf, q, book):
     toc_at = next((i for i, n in enumerate(nodes) if n["role"] == "TOC"), None)
     body_heads = [(int(n["role"][1]), " ".join(leaves(n))) for i, n in enumerate(nodes)
                   if re.fullmatch(r"H[1-6]", n["role"]) and (toc_at is None or i > toc_at)]
-    want = [(lvl, L.words(t)) for lvl, t, _ in book.headings]
-    R.check("tagged: body headings are H1-H6 of their level, in order",
+    # the tree's levels (PDF/UA-1 §7.4.2): each at most one below the one before, after the
+    # front matter's H1s, whatever the source's levels do
+    want, open_ = [], [1]
+    for lvl, t, _ in book.headings:
+        while open_ and open_[-1] >= lvl:
+            open_.pop()
+        open_.append(lvl)
+        want.append((len(open_), L.words(t)))
+    R.check("tagged: body headings are H1-H6 in order, never skipping a level",
             [(lvl, L.words(t)) for lvl, t in body_heads] == want,
             f"got {L.short(str(body_heads), 500)}; want {L.short(str(want), 500)}", f"{len(body_heads)} headings")
     R.check("tagged: the title page's title is an H1", heads[:1] and L.words(heads[0][1]) == L.words(book.title),

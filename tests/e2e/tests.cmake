@@ -37,6 +37,13 @@ tb_e2e_test(e2e_pdf_default_article "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_
 tb_e2e_test(e2e_pdf_book "pdf;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
 
+# PDF/UA-1's machine-checkable rules (check_pdfua.py names them)
+tb_e2e_test(e2e_pdfua_default_article "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
+  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md)
+tb_e2e_test(e2e_pdfua_constructs "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
+tb_e2e_test(e2e_pdfua_malay_long "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
 if(TERBIT_HEAVY_TESTS)
   tb_e2e_test(e2e_epub_constructs "epub;epubcheck" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
     --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
@@ -44,6 +51,8 @@ if(TERBIT_HEAVY_TESTS)
     --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md --paper a5)
   tb_e2e_test(e2e_epub_book "epub;epubcheck;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
     --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
+  tb_e2e_test(e2e_pdfua_gfm_corpus "pdf;pdfua;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
+    --terbit $<TARGET_FILE:terbit> --gfm-corpus ${TB_FIX}/gfm)
   tb_e2e_test(e2e_gfm_corpus "epub;epubcheck;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_gfm_corpus.py
     --terbit $<TARGET_FILE:terbit> --corpus ${TB_FIX}/gfm)
 endif()

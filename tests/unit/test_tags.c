@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "doc/doc.h"
 #include "pdf/tags.h"
 
 /* A file that ends like a PDF: tb_tags_append reads only its startxref. */
@@ -123,7 +124,7 @@ static void test_tree(void **state) {
   assert_true(fd >= 0);
   assert_int_equal(write(fd, base_pdf, sizeof base_pdf - 1), (ssize_t)(sizeof base_pdf - 1));
   close(fd);
-  tb_tags_file f = {5, 1, 3, 30, {0}};
+  tb_tags_file f = {.root = 5, .catalog = 1, .info = 3, .next = 30};
   f.id[0] = 0xAB;
   tb_error err;
   tb_error_clear(&err);
@@ -171,7 +172,7 @@ static void test_unwritable(void **state) {
   lo.elems = elems;
   lo.nelems = 2;
   tb_tags *t = tb_tags_new(&lo);
-  tb_tags_file f = {5, 1, 3, 30, {0}};
+  tb_tags_file f = {.root = 5, .catalog = 1, .info = 3, .next = 30};
   tb_error err;
   tb_error_clear(&err);
   /* no such file: an error naming it, nothing made */
@@ -194,11 +195,109 @@ static void test_unwritable(void **state) {
   tb_tags_free(t);
 }
 
+/* What PDF/UA-1 asks of the tree: heading levels that begin at H1 and never skip (whatever the
+ * source's are), TH with /Scope, Note with unique /IDs, a link's text for its /Contents, and the
+ * XMP metadata, which claims pdfuaid:part 1 only when every Figure has alternate text. */
+static char *ua_tree(const char *alt, size_t *n_out, char **objs_out) {
+  /* 1 Document > 2 Sect > 3 H1, 4 H3, 5 H4, 6 H2, 7 Table > 8 TR > 9 TH; 10 Note, 11 Note,
+   * 12 P > 13 Link; 14 Figure */
+  static tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1}, {TB_ROLE_H1, 2},
+                            {TB_ROLE_H3, 2},   {TB_ROLE_H4, 2},       {TB_ROLE_H2, 2},   {TB_ROLE_TABLE, 2},
+                            {TB_ROLE_TR, 7},   {TB_ROLE_TH, 8},       {TB_ROLE_NOTE, 1}, {TB_ROLE_NOTE, 1},
+                            {TB_ROLE_P, 2},    {TB_ROLE_LINK, 12},    {TB_ROLE_FIGURE, 2}};
+  tb_elem_attr attrs[] = {{14, alt, NULL}};
+  static const char *authors[] = {"A <&> B"};
+  tb_doc doc;
+  memset(&doc, 0, sizeof doc);
+  doc.meta.title = "Judul";
+  doc.meta.lang = "ms";
+  doc.meta.authors = authors;
+  doc.meta.nauthors = 1;
+  doc.epoch = 1700000000;
+  doc.uuid = "urn:uuid:1";
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  lo.doc = &doc;
+  lo.npages = 1;
+  lo.elems = elems;
+  lo.nelems = sizeof elems / sizeof elems[0];
+  lo.attrs = attrs;
+  lo.nattrs = 1;
+  tb_tags *t = tb_tags_new(&lo);
+  tb_tags_page(t, 0, 10);
+  tb_draw d[14];
+  int m[14];
+  memset(d, 0, sizeof d);
+  static const char *texts[] = {"se\xC2\xAD", "jumlah "};
+  for (int k = 0; k < 14; k++) {
+    d[k].kind = TB_DRAW_TEXT;
+    d[k].elem = k < 11 ? k + 3 : k == 11 ? 13 : 14; /* the link drawn in two runs */
+    if (k >= 10 && k <= 11) {
+      d[k].elem = 13;
+      d[k].text = texts[k - 10];
+      d[k].len = strlen(texts[k - 10]);
+    }
+    m[k] = tb_tags_mcid(t);
+  }
+  d[12].elem = d[13].elem = 14;
+  tb_tags_read(t, d, m, 14);
+  assert_string_equal(tb_tags_link_text(t, 13), "se\xC2\xADjumlah ");
+  assert_null(tb_tags_link_text(t, 12));
+  bool ua = tb_tags_ua(t);
+
+  char path[] = "/tmp/terbit-test-tags-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, base_pdf, sizeof base_pdf - 1), (ssize_t)(sizeof base_pdf - 1));
+  close(fd);
+  tb_tags_file f = {.root = 5, .metadata = 7, .catalog = 1, .info = 3, .next = 30, .producer = "terbit"};
+  tb_error err;
+  tb_error_clear(&err);
+  assert_int_equal(tb_tags_append(t, &f, path, &err), 0);
+  tb_tags_free(t);
+  char *pdf = slurp(path, n_out);
+  unlink(path);
+  *objs_out = object_streams(pdf, *n_out);
+  assert_int_equal(ua, alt && *alt);
+  return pdf;
+}
+
+static void test_ua(void **state) {
+  (void)state;
+  size_t n;
+  char *objs;
+  char *pdf = ua_tree("Peta", &n, &objs);
+  /* the levels: H1, then the H3 and H4 one below each other, the H2 back at 2 */
+  assert_non_null(strstr(objs, "<</S/H1/P 31 0 R"));
+  assert_non_null(strstr(objs, "<</S/H2/P 31 0 R/Pg 10 0 R/K 1>>"));
+  assert_non_null(strstr(objs, "<</S/H3/P 31 0 R/Pg 10 0 R/K 2>>"));
+  assert_non_null(strstr(objs, "<</S/H2/P 31 0 R/Pg 10 0 R/K 3>>"));
+  assert_non_null(strstr(objs, "<</S/TH/A<</O/Table/Scope/Column>>/P "));
+  assert_non_null(strstr(objs, "<</S/Note/ID(note10)/P "));
+  assert_non_null(strstr(objs, "<</S/Note/ID(note11)/P "));
+  /* the XMP over the placeholder 7, uncompressed, and in the cross-reference stream */
+  assert_non_null(memmem(pdf, n, "7 0 obj\n<</Type/Metadata/Subtype/XML/Length ", 44));
+  assert_non_null(memmem(pdf, n, "<pdfuaid:part>1</pdfuaid:part>", 30));
+  assert_non_null(memmem(pdf, n, "<rdf:li xml:lang=\"ms\">Judul</rdf:li>", 36));
+  assert_non_null(memmem(pdf, n, "<rdf:li>A &lt;&amp;&gt; B</rdf:li>", 34));
+  assert_non_null(memmem(pdf, n, "<xmp:CreateDate>2023-11-14T22:13:20Z</xmp:CreateDate>", 53));
+  assert_non_null(memmem(pdf, n, "/Index[5 1 7 1 30 ", 18));
+  free(objs);
+  free(pdf);
+  /* a Figure without alternate text: no claim */
+  pdf = ua_tree("", &n, &objs);
+  assert_null(memmem(pdf, n, "pdfuaid:part>", 13));
+  assert_non_null(memmem(pdf, n, "<dc:title>", 10));
+  free(objs);
+  free(pdf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_elements_no_tree),
       cmocka_unit_test(test_tree),
       cmocka_unit_test(test_unwritable),
+      cmocka_unit_test(test_ua),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
