@@ -16,6 +16,7 @@
 #include "pdf/hpdf_extra.h"
 #include "pdf/tags.h"
 #include "util/url.h"
+#include "util/utf8.h"
 
 typedef struct pdf_ctx {
   tb_error *err;
