@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/image_kind.h"
 #include "util/mem.h"
 #include "util/slug.h"
 
@@ -63,7 +64,7 @@ struct tb_node {
     struct { int number; const char *label; tb_node *def; } footnote;
   } as;
   /* IMAGE only (kept outside the union: an image is also a link-like node). */
-  struct { const char *path; int width, height; int kind; /* 0 none, 1 PNG, 2 JPEG */ } image;
+  struct { const char *path; int width, height; tb_image_kind kind; } image;
 };
 
 typedef struct tb_heading {

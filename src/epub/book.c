@@ -11,6 +11,7 @@
 
 #include "epub/xml.h"
 #include "util/hash.h"
+#include "util/image_kind.h"
 
 #define TB_CHECK(expr)                                                                         \
   do {                                                                                         \
@@ -43,17 +44,6 @@ int tb_epub_read_file(const char *path, char **data, size_t *len, tb_error_code 
   }
   *data = tb_buf_detach(&b, len);
   return 0;
-}
-
-/* The media type from the file's first bytes: the bytes decide, not the name or the importer's
- * guess, because a manifest media type that does not match the content is an EPUBCheck error. */
-static const char *sniff_image(const char *data, size_t len) {
-  const unsigned char *p = (const unsigned char *)data;
-  if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "image/png";
-  if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-    return "image/jpeg";
-  return NULL;
 }
 
 /* ---- where things land ---- */
@@ -147,7 +137,7 @@ static void place_footnotes(tb_epub_book *b) {
 }
 
 const tb_epub_image *tb_epub_find_image(const tb_epub_book *b, const tb_node *n) {
-  if (!n || n->type != TB_NODE_IMAGE || !n->image.path || (n->image.kind != 1 && n->image.kind != 2))
+  if (!n || n->type != TB_NODE_IMAGE || !n->image.path || n->image.kind == TB_IMAGE_NONE)
     return NULL;
   for (size_t i = 0; i < b->nimages; i++)
     if (strcmp(b->images[i].path, n->image.path) == 0)
@@ -167,7 +157,7 @@ static int gather_images(tb_epub_book *b, tb_error *err) {
     while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
       const tb_node *n = it.cur;
       if (ev != TB_EVENT_ENTER || n->type != TB_NODE_IMAGE || !n->image.path ||
-          (n->image.kind != 1 && n->image.kind != 2) || node_chapter(b, n) < 0)
+          n->image.kind == TB_IMAGE_NONE || node_chapter(b, n) < 0)
         continue;
       tb_buf alt = {0};
       tb_node_plain_text(n, &alt);
@@ -181,12 +171,15 @@ static int gather_images(tb_epub_book *b, tb_error *err) {
         img->path = n->image.path;
         img->alt = true;
         TB_CHECK(tb_epub_read_file(img->path, &img->data, &img->len, TB_ERR_IO, "image", err));
-        img->media_type = sniff_image(img->data, img->len);
-        if (!img->media_type)
+        /* The bytes read decide the media type, not the name or what the importer saw (the
+         * file could have changed since): a manifest media type that does not match the content
+         * is an EPUBCheck error. */
+        tb_image_kind kind = tb_image_kind_of((const unsigned char *)img->data, img->len);
+        if (kind == TB_IMAGE_NONE)
           return tb_error_set(err, TB_ERR_IMAGE, img->path, n->line, n->col,
                               "image is neither PNG nor JPEG");
-        (void)snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages,
-                       strcmp(img->media_type, "image/png") == 0 ? "png" : "jpg");
+        img->media_type = tb_image_media_type(kind);
+        (void)snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages, tb_image_ext(kind));
       }
       if (!has_alt)
         img->alt = b->images_alt = false;
@@ -216,19 +209,20 @@ static int load_cover(tb_epub_book *b, tb_error *err) {
     (void)snprintf(joined, n, "%s/%s", doc->base_dir, cover);
     cover = joined;
   }
+  tb_image_kind kind = TB_IMAGE_NONE;
   int rc = tb_epub_read_file(cover, &b->cover.data, &b->cover.len, TB_ERR_IO, "cover image", err);
   if (rc == 0) {
-    b->cover.media_type = sniff_image(b->cover.data, b->cover.len);
-    if (!b->cover.media_type)
+    kind = tb_image_kind_of((const unsigned char *)b->cover.data, b->cover.len); /* as above */
+    if (kind == TB_IMAGE_NONE)
       rc = tb_error_set(err, TB_ERR_IMAGE, cover, 0, 0, "cover image is neither PNG nor JPEG");
   }
   free(joined);
   if (rc != 0) /* read_file and tb_error_set return 0 or -1: anything but 0 is a failure */
     return -1;
-  bool png = strcmp(b->cover.media_type, "image/png") == 0;
-  b->cover_name = png ? "cover.png" : "cover.jpg";
+  b->cover.media_type = tb_image_media_type(kind);
+  (void)snprintf(b->cover.name, sizeof b->cover.name, "cover.%s", tb_image_ext(kind));
+  b->cover_name = b->cover.name;
   b->cover_type = b->cover.media_type;
-  (void)snprintf(b->cover.name, sizeof b->cover.name, "%s", b->cover_name);
   b->cover.alt = true; /* shown with the title as its alt text */
   return 0;
 }

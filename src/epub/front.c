@@ -9,6 +9,7 @@
 
 #include "epub/xml.h"
 #include "util/i18n.h"
+#include "util/utf8.h"
 
 /* ---- title page and cover ---- */
 
@@ -60,14 +61,6 @@ void tb_epub_xhtml_cover(const tb_epub_book *b, tb_buf *out) {
   tb_buf_puts(out, "\"/></div>\n</body>\n</html>\n");
 }
 
-/* Code points in s[0..n). */
-static size_t u8_count(const char *s, size_t n) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++)
-    c += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return c;
-}
-
 typedef struct lines {
   tb_buf *v;
   size_t n, cap;
@@ -93,7 +86,7 @@ static void wrap(const char *s, size_t maxch, lines *L) {
     const char *w = p;
     while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
       p++;
-    size_t wl = u8_count(w, (size_t)(p - w));
+    size_t wl = tb_utf8_count(w, (size_t)(p - w));
     if (fresh || (cur > 0 && cur + 1 + wl > maxch)) {
       tb_grow(&L->v, &L->cap, L->n + 1, sizeof *L->v);
       memset(&L->v[L->n++], 0, sizeof *L->v);
@@ -120,7 +113,7 @@ static int put_svg_lines(tb_buf *o, const lines *L, int y, int size, const char 
                   "<text x=\"300\" y=\"%d\" fill=\"#f1faee\" font-family=\"serif\" "
                   "text-anchor=\"middle\" font-size=\"%d\" font-weight=\"%s\"",
                   y, size, weight);
-    if (u8_count(L->v[i].data, L->v[i].len) * (size_t)size * 55 / 100 > 480)
+    if (tb_utf8_count(L->v[i].data, L->v[i].len) * (size_t)size * 55 / 100 > 480)
       tb_buf_puts(o, " textLength=\"480\" lengthAdjust=\"spacingAndGlyphs\"");
     tb_buf_putc(o, '>');
     tb_epub_escape(o, L->v[i].data, L->v[i].len);

@@ -11,6 +11,7 @@
 #include "epub/xml.h"
 #include "util/i18n.h"
 #include "util/url.h"
+#include "util/utf8.h"
 
 /* ---- URLs ---- */
 
@@ -140,7 +141,7 @@ static void put_literal(render *r, const tb_node *n) {
   size_t len = n->literal ? n->literal_len : 0, pos = 0;
   for (size_t k = marks_first(b, n); k < b->nmarks && b->marks[k].node == n; k++) {
     size_t off = b->marks[k].offset < len ? b->marks[k].offset : len;
-    while (off > pos && off < len && ((unsigned char)s[off] & 0xC0) == 0x80)
+    while (off > pos && off < len && tb_utf8_is_cont((unsigned char)s[off]))
       off--; /* never split a UTF-8 sequence */
     if (off < pos)
       off = pos;

@@ -4,33 +4,9 @@
 
 #include <string.h>
 
-/* ---- escaping ---- */
+#include "util/utf8.h"
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one (overlong forms,
- * surrogates and code points past U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
-  size_t avail = (size_t)(end - p);
-  unsigned c = p[0];
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    return avail >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-      return 0;
-    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))
-      return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-      return 0;
-    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
-      return 0;
-    return 4;
-  }
-  return 0;
-}
+/* ---- escaping ---- */
 
 void tb_epub_escape(tb_buf *out, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
@@ -50,7 +26,7 @@ void tb_epub_escape(tb_buf *out, const char *s, size_t n) {
       else if (c < 0x20 && c != '\t' && c != '\n')
         rep = ""; /* not allowed in XML 1.0 (CR is dropped too: the parser would normalize it) */
     } else {
-      len = utf8_len(p, end);
+      len = tb_utf8_strict(p, (size_t)(end - p), NULL);
       if (len == 0) {
         rep = "\xEF\xBF\xBD"; /* U+FFFD for a byte that is not UTF-8 */
         len = 1;

@@ -9,6 +9,8 @@
 
 #include <yaml.h>
 
+#include "util/utf8.h"
+
 /* The keys we know. Order matches key_names. */
 typedef enum {
   KEY_TITLE,
@@ -65,7 +67,8 @@ static void place_in_block(const fm_ctx *c, size_t limit, bool in_chars, int *li
   int l = BLOCK_LINE, k = 1;
   while (i < c->block_len && (in_chars ? nchars : i) < limit) {
     unsigned char b = s[i];
-    size_t w = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2; /* src is valid UTF-8 */
+    size_t w;
+    (void)tb_utf8_decode(c->block + i, c->block_len - i, &w); /* src is valid UTF-8 */
     if (b == '\n') {
       l++;
       k = 1;
@@ -106,7 +109,7 @@ static const char *printable(const char *s, size_t n, char buf[SNIPPET + 4]) {
   bool cut = n > SNIPPET;
   if (cut) {
     n = SNIPPET;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    while (n > 0 && tb_utf8_is_cont((unsigned char)s[n]))
       n--;
   }
   for (size_t i = 0; i < n; i++) {

@@ -16,21 +16,23 @@ static unsigned be32(const unsigned char *p) {
   return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
 }
 
-int tb_image_sniff(const unsigned char *d, size_t len, int *w, int *h) {
-  static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (len >= 33 && !memcmp(d, png_sig, 8) && !memcmp(d + 12, "IHDR", 4)) {
+tb_image_kind tb_image_sniff(const unsigned char *d, size_t len, int *w, int *h) {
+  tb_image_kind kind = tb_image_kind_of(d, len);
+  switch (kind) {
+  case TB_IMAGE_PNG:
+    if (len < 33 || memcmp(d + 12, "IHDR", 4) != 0)
+      return TB_IMAGE_NONE;
     /* The IHDR chunk's CRC must match: a cheap corruption check. */
     if (crc32(crc32(0, NULL, 0), d + 12, 17) != be32(d + 29))
-      return 0;
+      return TB_IMAGE_NONE;
     *w = (int)be32(d + 16);
     *h = (int)be32(d + 20);
-    return (*w > 0 && *h > 0) ? 1 : 0;
-  }
-  if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8) {
+    return (*w > 0 && *h > 0) ? kind : TB_IMAGE_NONE;
+  case TB_IMAGE_JPEG: {
     size_t i = 2;
     while (i + 9 < len) {
       if (d[i] != 0xFF)
-        return 0;
+        return TB_IMAGE_NONE;
       unsigned char m = d[i + 1];
       if (m == 0xFF) {
         i++;
@@ -38,17 +40,21 @@ int tb_image_sniff(const unsigned char *d, size_t len, int *w, int *h) {
       }
       size_t seglen = (size_t)d[i + 2] << 8 | d[i + 3];
       if (seglen < 2)
-        return 0;
+        return TB_IMAGE_NONE;
       /* SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC) */
       if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
         *h = d[i + 5] << 8 | d[i + 6];
         *w = d[i + 7] << 8 | d[i + 8];
-        return (*w > 0 && *h > 0) ? 2 : 0;
+        return (*w > 0 && *h > 0) ? kind : TB_IMAGE_NONE;
       }
       i += 2 + seglen;
     }
+    return TB_IMAGE_NONE;
   }
-  return 0;
+  case TB_IMAGE_NONE:
+    break;
+  }
+  return TB_IMAGE_NONE;
 }
 
 /* Checks a whole PNG file before libharu sees it: libharu hands PNGs to libpng, which aborts
@@ -249,17 +255,26 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   if (f)
     (void)fclose(f);
   int w = 0, h = 0;
-  int kind = tb_image_sniff(data, n, &w, &h);
-  if (kind && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {
+  tb_image_kind kind = tb_image_sniff(data, n, &w, &h);
+  if (kind != TB_IMAGE_NONE && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {
     free(data);
     tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused", url, w, h,
             TB_MAX_IMAGE_PIXELS);
     return;
   }
-  if ((kind == 1 && !png_valid(data, n)) || (kind == 2 && !jpeg_complete(data, n)))
-    kind = 0;
+  bool valid = false;
+  switch (kind) {
+  case TB_IMAGE_PNG:
+    valid = png_valid(data, n);
+    break;
+  case TB_IMAGE_JPEG:
+    valid = jpeg_complete(data, n);
+    break;
+  case TB_IMAGE_NONE:
+    break;
+  }
   free(data);
-  if (!kind) {
+  if (!valid) {
     tb_warn(source, img->line, img->col, "image '%.200s' is not a valid PNG or JPEG; its alt text is shown", url);
     return;
   }

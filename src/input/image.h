@@ -3,6 +3,7 @@
 #define TB_IMAGE_H
 
 #include "doc/doc.h"
+#include "util/image_kind.h"
 
 /**
  * Resolves img (TB_NODE_IMAGE) against dir: sets img->image.path/kind/width/height when url names
@@ -12,7 +13,8 @@
  */
 void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char *dir);
 
-/** Reads PNG/JPEG dimensions from a file's first bytes. Returns kind (1 PNG, 2 JPEG) or 0. */
-int tb_image_sniff(const unsigned char *data, size_t len, int *width, int *height);
+/** The kind (tb_image_kind_of) and the dimensions read from a file's first bytes; TB_IMAGE_NONE
+ * when either is missing or the size is not positive. */
+tb_image_kind tb_image_sniff(const unsigned char *data, size_t len, int *width, int *height);
 
 #endif

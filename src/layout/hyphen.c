@@ -241,22 +241,6 @@ void tb_hyphen_free(tb_hyphen *h) {
   free(h);
 }
 
-static size_t utf8_encode(uint32_t cp, char *out) {
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  out[0] = (char)(0xE0 | (cp >> 12)); /* letters are below U+10000 (see letter_class) */
-  out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[2] = (char)(0x80 | (cp & 0x3F));
-  return 3;
-}
-
 enum { NOT_LETTER, LOWER, UPPER };
 
 /* Classifies a code point for hyphenation purposes. "Letters" are those of the Latin script
@@ -518,7 +502,7 @@ size_t tb_hyphen_points(tb_hyphen *h, const char *word, size_t len, size_t *pos,
     if (cls == NOT_LETTER || (cls == UPPER && nletters > 0))
       return 0;
     if (h->utf8) {
-      lowlen += utf8_encode(lc1, low + lowlen);
+      lowlen += tb_utf8_encode(lc1, low + lowlen); /* letter_class: below U+10000, 3 bytes */
     } else {
       if (lc1 > 0xFF) /* outside Latin-1: the dictionary cannot see it */
         return 0;

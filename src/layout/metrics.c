@@ -201,31 +201,3 @@ void tb_fonts_free(tb_fonts *fs) {
     fs->path[i] = NULL;
   }
 }
-
-uint32_t tb_utf8_decode_slow(const char *str, size_t n, size_t *len) {
-  const unsigned char *s = (const unsigned char *)str;
-  if (n == 0) {
-    *len = 0;
-    return 0;
-  }
-  unsigned c = s[0];
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  }
-  size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if (k == 0 || k > n) {
-    *len = 1;
-    return 0xFFFD;
-  }
-  uint32_t cp = c & (0x7F >> k);
-  for (size_t i = 1; i < k; i++) {
-    if ((s[i] & 0xC0) != 0x80) {
-      *len = 1;
-      return 0xFFFD;
-    }
-    cp = cp << 6 | (s[i] & 0x3F);
-  }
-  *len = k;
-  return cp;
-}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/utf8.h" /* tb_utf8_decode: the layout reads its text through this header */
 
 /* The faces terbit uses; the files live in assets/fonts/. */
 typedef enum {
@@ -55,18 +56,6 @@ static inline int tb_font_advance(const tb_font *f, uint32_t cp) {
     return 0;
   uint16_t g = f->bmp_glyph[cp];
   return g && g < f->nglyphs ? f->adv1000[g] : 0;
-}
-
-uint32_t tb_utf8_decode_slow(const char *s, size_t n, size_t *len);
-
-/** Decodes one UTF-8 code point at s (n bytes left); sets *len; invalid bytes give U+FFFD.
- * ASCII inline: it is most of every text, decoded once per character by the layout. */
-static inline uint32_t tb_utf8_decode(const char *s, size_t n, size_t *len) {
-  if (n && (unsigned char)s[0] < 0x80) {
-    *len = 1;
-    return (unsigned char)s[0];
-  }
-  return tb_utf8_decode_slow(s, n, len);
 }
 
 #endif

@@ -18,6 +18,7 @@
 #include "pdf/xmp.h"
 #include "util/i18n.h"
 #include "util/url.h"
+#include "util/utf8.h"
 
 typedef struct pdf_ctx {
   tb_error *err;
@@ -405,8 +406,8 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
           if (img_nodes[q]->image.path && !strcmp(img_nodes[q]->image.path, d->image->image.path))
             im = images[q];
         if (!im) {
-          im = d->image->image.kind == 1 ? HPDF_LoadPngImageFromFile(pdf, d->image->image.path)
-                                         : HPDF_LoadJpegImageFromFile(pdf, d->image->image.path);
+          im = d->image->image.kind == TB_IMAGE_PNG ? HPDF_LoadPngImageFromFile(pdf, d->image->image.path)
+                                                    : HPDF_LoadJpegImageFromFile(pdf, d->image->image.path);
           if (!im) {
             tb_error_clear(err);
             ctx.first = 0;

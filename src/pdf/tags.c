@@ -8,9 +8,9 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "layout/metrics.h"
 #include "pdf/xmp.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 /* What the painter tells, kept small while libharu holds the whole document (the tree is built
  * from it after libharu is gone): each marked-content sequence as the reading order meets it,

@@ -238,7 +238,7 @@ static void build(fixture *fx) {
   img->as.link.url = "gambar.png";
   img->as.link.title = "Gambar ujian";
   img->image.path = tb_doc_strdup(d, fx->png);
-  img->image.kind = 1;
+  img->image.kind = TB_IMAGE_PNG;
   text(d, img, "Segi empat merah");
 
   p = para(d, r1, "Jauh: ");

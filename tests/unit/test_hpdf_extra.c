@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 // ---------------------------------------------------------------------------
 // tiny test harness
 
@@ -81,37 +83,13 @@ static const unsigned char *find_bytes(const unsigned char *hay, size_t n,
 // ---------------------------------------------------------------------------
 // painting helpers
 
-// Decode one UTF-8 sequence; returns its length (>= 1) and the code point in
-// *cp (U+FFFD for malformed input).
+// Decode one UTF-8 character of the NUL-terminated s (util/utf8.h); returns its
+// length (>= 1) and the code point in *cp (U+FFFD for malformed input).
 static size_t utf8_next(const char *s, unsigned long *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len, i;
+    size_t len;
 
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    if ((u[0] & 0xE0) == 0xC0) {
-        *cp = u[0] & 0x1Fu;
-        len = 2;
-    } else if ((u[0] & 0xF0) == 0xE0) {
-        *cp = u[0] & 0x0Fu;
-        len = 3;
-    } else if ((u[0] & 0xF8) == 0xF0) {
-        *cp = u[0] & 0x07u;
-        len = 4;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return i;
-        }
-        *cp = (*cp << 6) | (u[i] & 0x3Fu);
-    }
+    *cp = tb_utf8_decode(s, strnlen(s, 4), &len);
     return len;
 }
 

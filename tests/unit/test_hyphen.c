@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "layout/hyphen.h"
+#include "util/utf8.h"
 
 #ifndef TB_TEST_ASSETS_DIR
 #define TB_TEST_ASSETS_DIR "/work/main/assets"
@@ -358,17 +359,13 @@ static void check_invariants(tb_hyphen *h, const char *w, size_t len) {
   size_t pos[8];
   size_t n = tb_hyphen_points(h, w, len, pos, 8);
   assert_true(n <= 8);
-  size_t letters = 0;
-  for (size_t i = 0; i < len; i++)
-    letters += ((unsigned char)w[i] & 0xC0) != 0x80;
+  size_t letters = tb_utf8_count(w, len);
   for (size_t i = 0; i < n; i++) {
     assert_true(pos[i] > 0 && pos[i] < len);
     if (i > 0)
       assert_true(pos[i] > pos[i - 1]);
-    assert_true(((unsigned char)w[pos[i]] & 0xC0) != 0x80);
-    size_t before = 0;
-    for (size_t k = 0; k < pos[i]; k++)
-      before += ((unsigned char)w[k] & 0xC0) != 0x80;
+    assert_true(!tb_utf8_is_cont((unsigned char)w[pos[i]]));
+    size_t before = tb_utf8_count(w, pos[i]);
     assert_true(before >= 2);
     assert_true(letters - before >= 3);
   }

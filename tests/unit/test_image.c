@@ -104,6 +104,61 @@ static void test_jpeg_must_be_complete(void **state) {
   tb_doc_free(doc);
 }
 
+/* One sniffer: the signature names the kind (what the EPUB writer goes by); tb_image_sniff also
+ * needs the size (what the importer goes by), and resolving records the kind on the node. */
+static void test_kinds(void **state) {
+  (void)state;
+  unsigned char png[4096];
+  size_t n = make_png(png, 20, 10, 0);
+  static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x06, 0x00, 0x07, 0x01,
+                                      0x01, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F,
+                                      0x00, 0x12, 0x34, 0xFF, 0xD9};
+  assert_int_equal(tb_image_kind_of(png, n), TB_IMAGE_PNG);
+  assert_int_equal(tb_image_kind_of(png, 8), TB_IMAGE_PNG);
+  assert_int_equal(tb_image_kind_of(png, 7), TB_IMAGE_NONE);
+  assert_int_equal(tb_image_kind_of(jpg, sizeof jpg), TB_IMAGE_JPEG);
+  assert_int_equal(tb_image_kind_of(jpg, 3), TB_IMAGE_JPEG);
+  assert_int_equal(tb_image_kind_of(jpg, 2), TB_IMAGE_NONE);
+  assert_int_equal(tb_image_kind_of((const unsigned char *)"\xFF\xD8\x00", 3), TB_IMAGE_NONE);
+  assert_int_equal(tb_image_kind_of((const unsigned char *)"GIF89a", 6), TB_IMAGE_NONE);
+
+  int w = 0, h = 0;
+  assert_int_equal(tb_image_sniff(png, n, &w, &h), TB_IMAGE_PNG);
+  assert_int_equal(w, 20);
+  assert_int_equal(h, 10);
+  assert_int_equal(tb_image_sniff(jpg, sizeof jpg, &w, &h), TB_IMAGE_JPEG);
+  assert_int_equal(w, 7);
+  assert_int_equal(h, 6);
+  /* the signature alone is no image to the importer: no size */
+  assert_int_equal(tb_image_sniff(png, 32, &w, &h), TB_IMAGE_NONE);
+  assert_int_equal(tb_image_sniff(jpg, 11, &w, &h), TB_IMAGE_NONE);
+
+  assert_string_equal(tb_image_media_type(TB_IMAGE_PNG), "image/png");
+  assert_string_equal(tb_image_media_type(TB_IMAGE_JPEG), "image/jpeg");
+  assert_null(tb_image_media_type(TB_IMAGE_NONE));
+  assert_string_equal(tb_image_ext(TB_IMAGE_PNG), "png");
+  assert_string_equal(tb_image_ext(TB_IMAGE_JPEG), "jpg");
+  assert_null(tb_image_ext(TB_IMAGE_NONE));
+
+  tb_doc *doc = tb_doc_new();
+  write_file("kind.png", png, n);
+  write_file("kind.jpg", jpg, sizeof jpg);
+  tb_node *img = tb_node_new(doc, TB_NODE_IMAGE);
+  img->as.link.url = "kind.png";
+  tb_image_resolve(doc, img, "t.md", dir);
+  assert_int_equal(img->image.kind, TB_IMAGE_PNG);
+  img = tb_node_new(doc, TB_NODE_IMAGE);
+  img->as.link.url = "kind.jpg";
+  tb_image_resolve(doc, img, "t.md", dir);
+  assert_int_equal(img->image.kind, TB_IMAGE_JPEG);
+  assert_int_equal(img->image.width, 7);
+  img = tb_node_new(doc, TB_NODE_IMAGE);
+  img->as.link.url = "missing.png";
+  tb_image_resolve(doc, img, "t.md", dir);
+  assert_int_equal(img->image.kind, TB_IMAGE_NONE);
+  tb_doc_free(doc);
+}
+
 static void test_never_outside_the_folder(void **state) {
   (void)state;
   tb_doc *doc = tb_doc_new();
@@ -165,6 +220,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_png_checked_through),
       cmocka_unit_test(test_jpeg_must_be_complete),
+      cmocka_unit_test(test_kinds),
       cmocka_unit_test(test_overlong_path_is_not_cut),
       cmocka_unit_test(test_never_outside_the_folder),
   };
