@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -217,7 +218,7 @@ static int bad_option(int c, char **argv, const struct option *opts) {
     return usage_fail("unknown option '%.100s'", arg);
   const char *names[32];
   size_t n = 0, prefix_of = 0;
-  for (; opts[n].name && n < sizeof names / sizeof names[0]; n++) {
+  for (; n < sizeof names / sizeof names[0] && opts[n].name; n++) {
     names[n] = opts[n].name;
     prefix_of += !strncmp(names[n], arg + 2, len);
   }
