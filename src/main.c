@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,55 +18,76 @@
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/output.h"
+#include "util/suggest.h"
 #include "version.h"
 #include "util/thread.h"
 
 #define DEFAULT_SOURCE "pemasar-digital.md"
 
 static void usage(FILE *f) {
-  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--assets DIR] [-M KEY=VALUE]... [SOURCE...]\n"
-        "       terbit export --dry-run [--stats] [--paper SIZE] [--assets DIR] [SOURCE...]\n"
+  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--strict] [-M KEY=VALUE]... [SOURCE...]\n"
+        "       terbit export --dry-run [--strict] [--stats] [--paper SIZE] [SOURCE...]\n"
         "       terbit dump [-M KEY=VALUE]... SOURCE...\n"
         "       terbit --help | --version\n"
         "\n"
-        "Exports Markdown sources (YAML front matter optional) as a paginated PDF and/or an EPUB 3.\n"
+        "Exports Markdown sources (YAML front matter optional) as a paginated PDF and an EPUB 3.\n"
         "Several sources make one book, a chapter each. With no SOURCE, the default article\n"
         "(" DEFAULT_SOURCE ") is exported.\n"
         "\n"
-        "  --pdf          write a PDF (libharu)\n"
-        "  --epub         write an EPUB 3 (libzip)\n"
+        "  --pdf, --epub  write only that format (default: both, or the one -o names)\n"
         "  -o, --output OUT\n"
-        "                 a folder (existing, or ending in '/') that receives STEM.pdf and\n"
-        "                 STEM.epub; with one format, OUT may be the file name. Default: out/\n"
+        "                 a folder (ending in '/', or existing; made if missing) that receives\n"
+        "                 STEM.pdf and STEM.epub, or one file, FILE.pdf or FILE.epub.\n"
+        "                 Default: out/\n"
         "  --paper SIZE   a4 (default), a5 or letter: the PDF's paper, and the page numbers\n"
         "                 of the EPUB's page-list\n"
         "  --assets DIR   fonts, CSS and hyphenation dictionaries (default: found beside the\n"
         "                 program)\n"
         "  -M, --metadata KEY=VALUE\n"
-        "                 set a front matter key of the first source (title, lang, author ...),\n"
-        "                 checked as the front matter's; repeatable\n"
-        "  -q, --quiet    no warnings or notes\n"
+        "                 set a front matter key of the first source; repeatable\n"
+        "  --strict       every warning is an error: all are listed, nothing is written, exit 1\n"
+        "  -q, --quiet    no warnings or notes (under --strict warnings are errors, and shown)\n"
         "  --stats        print layout statistics (pages, word spacing) to stderr\n"
         "  --dry-run      read the sources and lay out the pages as the PDF would have them,\n"
         "                 give every warning, write nothing (a check of a book, or a timing)\n"
         "\n"
-        "Exit status: 0 done, 1 bad input, 2 usage error, 3 I/O or library error,\n"
-        "128+N killed by signal N (no partial output is left behind).\n",
+        "Front matter (optional): YAML between two '---' lines at the top of a source, e.g.\n"
+        "  ---\n"
+        "  title: My guide\n"
+        "  lang: en\n"
+        "  ---\n"
+        "Keys: title (else the opening # heading, else the file name), subtitle, author (one or\n"
+        "a list), lang (BCP 47; else ms or en, read from the text),\n"
+        "date (YYYY-MM-DD), category, description, keywords (a list), identifier, rights,\n"
+        "cover (an image beside the source). See man terbit.\n"
+        "\n"
+        "Exit status: 0 done, 1 bad input (or a warning under --strict), 2 usage error,\n"
+        "3 I/O or library error, 128+N killed by signal N (no partial output is left behind).\n",
         f);
 }
 
-/* A usage error without words of its own: the usage says it. */
-static int usage_error(void) {
-  usage(stderr);
-  return tb_error_code_status(TB_ERR_USAGE);
+/* Prints err and gives its exit status. A usage error gets a second line that sends to the help:
+ * the help itself would push the error off the screen. */
+static int fail(const tb_error *err) {
+  tb_error_print(err);
+  int status = tb_error_exit_status(err);
+  if (status == tb_error_code_status(TB_ERR_USAGE))
+    fputs("terbit: see 'terbit --help'\n", stderr);
+  return status;
 }
 
-/* Prints err, then the usage when show_usage, and gives err's exit status. */
-static int fail(const tb_error *err, bool show_usage) {
-  tb_error_print(err);
-  if (show_usage)
-    usage(stderr);
-  return tb_error_exit_status(err);
+/* A usage error in words of its own (one line), then the pointer to the help. */
+static int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_fail(const char *fmt, ...) {
+  char msg[sizeof ((tb_error *)NULL)->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap); /* cut: one line on a screen */
+  va_end(ap);
+  tb_error err;
+  tb_error_clear(&err);
+  tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "%s", msg);
+  return fail(&err);
 }
 
 /* ---- finding our data: beside the binary (build tree or installed), else compiled-in ---- */
@@ -168,15 +191,71 @@ static void print_stats(const tb_layout *lo) {
           lo->nfront, lo->nspaces, tb_layout_space_median(lo), lo->space_max);
 }
 
+/* The values of the long options that have no short form: above any character, so that they
+ * are never taken for a short option's letter. */
+enum { OPT_PDF = 256, OPT_EPUB, OPT_PAPER, OPT_ASSETS, OPT_STATS, OPT_DRY_RUN, OPT_STRICT };
+
+/* At most 100 bytes of what the user typed go into a message: it stays one line on a screen. */
+#define SHOWN(n) ((int)((n) < 100 ? (n) : 100))
+
+/* The usage error for what getopt_long refused: it returned c, ':' for a missing value, else '?'
+ * (opterr is 0, so it printed nothing). optopt is the option's value for a missing value or a
+ * value given to a flag (--pdf=x), the letter of an unknown short option, or 0 for an unknown or
+ * ambiguous long option, which is then argv[optind - 1]. An unknown long option gets the closest
+ * known one, if one is near. */
+static int bad_option(int c, char **argv, const struct option *opts) {
+  const char *arg = argv[optind - 1];
+  bool long_arg = !strncmp(arg, "--", 2);
+  size_t len = long_arg ? strcspn(arg + 2, "=") : 0; /* the name's, after "--" */
+  if (c == ':') {
+    if (long_arg)
+      return usage_fail("option '--%.*s' needs a value", SHOWN(len), arg + 2);
+    return usage_fail("option '-%c' needs a value", optopt);
+  }
+  for (size_t i = 0; optopt && opts[i].name; i++)
+    if (opts[i].val == optopt && opts[i].has_arg == no_argument && long_arg && arg[2 + len] == '=' &&
+        !strncmp(opts[i].name, arg + 2, len))
+      return usage_fail("option '--%s' takes no value", opts[i].name);
+  if (optopt > 0 && optopt < 256)
+    return usage_fail("unknown option '-%c'", optopt);
+  if (!long_arg)
+    return usage_fail("unknown option '%.100s'", arg);
+  const char *names[32];
+  size_t n = 0, prefix_of = 0;
+  for (; n < sizeof names / sizeof names[0] && opts[n].name; n++) {
+    names[n] = opts[n].name;
+    prefix_of += !strncmp(names[n], arg + 2, len);
+  }
+  if (prefix_of > 1) /* getopt_long takes a prefix of one name only */
+    return usage_fail("option '--%.*s' is ambiguous", SHOWN(len), arg + 2);
+  const char *near = tb_suggest(arg + 2, len, names, n, 2);
+  if (near)
+    return usage_fail("unknown option '--%.*s'; did you mean '--%s'?", SHOWN(len), arg + 2, near);
+  return usage_fail("unknown option '--%.*s'", SHOWN(len), arg + 2);
+}
+
+/* The format a file name asks for: its extension, .pdf or .epub (ASCII case aside), else 0. */
+enum { NAMES_PDF = 1, NAMES_EPUB = 2 };
+
+static int format_of_name(const char *path) {
+  size_t n = strlen(path);
+  if (n > 4 && !strcasecmp(path + n - 4, ".pdf") && path[n - 5] != '/')
+    return NAMES_PDF;
+  if (n > 5 && !strcasecmp(path + n - 5, ".epub") && path[n - 6] != '/')
+    return NAMES_EPUB;
+  return 0;
+}
+
 static int cmd_export(int argc, char **argv) {
   static const struct option opts[] = {
-      {"pdf", no_argument, NULL, 'P'},        {"epub", no_argument, NULL, 'E'},
-      {"output", required_argument, NULL, 'o'}, {"paper", required_argument, NULL, 'p'},
-      {"assets", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
-      {"stats", no_argument, NULL, 's'},      {"help", no_argument, NULL, 'h'},
-      {"dry-run", no_argument, NULL, 'n'},    {"metadata", required_argument, NULL, 'M'},
+      {"pdf", no_argument, NULL, OPT_PDF},          {"epub", no_argument, NULL, OPT_EPUB},
+      {"output", required_argument, NULL, 'o'},     {"paper", required_argument, NULL, OPT_PAPER},
+      {"assets", required_argument, NULL, OPT_ASSETS}, {"quiet", no_argument, NULL, 'q'},
+      {"stats", no_argument, NULL, OPT_STATS},      {"help", no_argument, NULL, 'h'},
+      {"dry-run", no_argument, NULL, OPT_DRY_RUN},  {"strict", no_argument, NULL, OPT_STRICT},
+      {"metadata", required_argument, NULL, 'M'},
       {NULL, 0, NULL, 0}};
-  bool want_pdf = false, want_epub = false, stats = false, dry_run = false;
+  bool want_pdf = false, want_epub = false, stats = false, dry_run = false, quiet = false, strict = false;
   const char *out = "out/", *assets_opt = NULL;
   int paper = TB_PAPER_A4;
   tb_error err;
@@ -185,46 +264,67 @@ static int cmd_export(int argc, char **argv) {
   static const char *meta_args[256]; /* -M KEY=VALUE: pointers into argv */
   size_t nmeta = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qhM:", opts, NULL)) != -1) {
+  opterr = 0; /* our own messages: one line each, 'terbit:' first */
+  while ((c = getopt_long(argc, argv, ":o:qhM:", opts, NULL)) != -1) {
     switch (c) {
     case 'M':
       if (nmeta == sizeof meta_args / sizeof meta_args[0])
-        tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "more than %zu -M options", nmeta);
-      if (tb_error_is_set(&err) || tb_meta_arg_check(optarg, &err))
-        return fail(&err, false);
+        return usage_fail("more than %zu -M options", nmeta);
+      if (tb_meta_arg_check(optarg, &err))
+        return fail(&err);
       meta_args[nmeta++] = optarg;
       break;
-    case 'P': want_pdf = true; break;
-    case 'E': want_epub = true; break;
+    case OPT_PDF: want_pdf = true; break;
+    case OPT_EPUB: want_epub = true; break;
     case 'o': out = optarg; break;
-    case 'a': assets_opt = optarg; break;
-    case 'q': tb_warn_set_quiet(1); break;
-    case 's': stats = true; break;
-    case 'n': dry_run = true; break;
-    case 'p':
+    case OPT_ASSETS: assets_opt = optarg; break;
+    case 'q': quiet = true; break;
+    case OPT_STATS: stats = true; break;
+    case OPT_DRY_RUN: dry_run = true; break;
+    case OPT_STRICT: strict = true; break;
+    case OPT_PAPER:
       paper = tb_paper_parse(optarg);
-      if (paper < 0) {
-        tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown paper size '%s' (a4, a5 or letter)", optarg);
-        return fail(&err, false);
-      }
+      if (paper < 0)
+        return usage_fail("unknown paper size '%.100s' (a4, a5 or letter)", optarg);
       break;
     case 'h': usage(stdout); return 0;
-    default: return usage_error();
+    default: return bad_option(c, argv, opts);
     }
   }
-  /* --dry-run writes nothing, whatever else is asked: the layout is the one both formats share
-   * (the pages' starts, with every warning and the statistics), and no output is touched */
+  tb_warn_set_quiet(quiet && !strict); /* under --strict a warning is an error, and shown */
+
+  /* What to write, and where. --dry-run writes nothing, whatever else is asked: the layout is the
+   * one both formats share (the pages' starts, with every warning and the statistics), and no
+   * output is touched. Else -o is a folder (ending in '/', or one that exists) that receives
+   * both formats, or a file whose extension names its one format; no format asked is both, or
+   * the one -o names. */
+  size_t olen = strlen(out);
+  bool folder = (olen && out[olen - 1] == '/') || is_dir(out);
+  int named = folder ? 0 : format_of_name(out);
   if (dry_run)
     want_pdf = want_epub = false;
-  else if (!want_pdf && !want_epub) {
-    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "say what to export: --pdf, --epub or both");
-    return fail(&err, true);
-  }
+  else if (out[0] == '=') /* -o=out/ gives "=out/" */
+    return usage_fail("-o '%.100s': a path starting with '=' is refused; did you mean '-o %.100s'?", out,
+                      out[1] ? out + 1 : "out/");
+  else if (!folder && !named)
+    return usage_fail("-o '%.100s' is neither a folder (-o %.100s/) nor a .pdf or .epub file (-o %.100s.pdf)", out,
+                      olen ? out : "out", olen ? out : "out");
+  else if (!folder && want_pdf && want_epub)
+    return usage_fail("-o '%.100s' names one file; with --pdf and --epub, name a folder, ending in '/'", out);
+  else if (!folder && (want_pdf || want_epub) && want_pdf != (named == NAMES_PDF))
+    return usage_fail("-o '%.100s' names %s file, but --%s was asked", out,
+                      named == NAMES_PDF ? "a PDF" : "an EPUB", want_pdf ? "pdf" : "epub");
+  else if (!folder) {
+    want_pdf = named == NAMES_PDF;
+    want_epub = named == NAMES_EPUB;
+  } else if (!want_pdf && !want_epub)
+    want_pdf = want_epub = true;
+
   char *assets = assets_opt ? realpath(assets_opt, NULL) : find_data("assets", "fonts/CharisSIL-Regular.ttf");
   if (!assets) {
     tb_error_set(&err, TB_ERR_ASSET, assets_opt ? assets_opt : "assets", 0, 0,
                  "assets folder not found (fonts, CSS, hyphenation)");
-    return fail(&err, false);
+    return fail(&err);
   }
   char *default_src = NULL;
   const char **srcs = (const char **)(argv + optind);
@@ -232,10 +332,8 @@ static int cmd_export(int argc, char **argv) {
   if (nsrc == 0) {
     char *dir = find_data("source", DEFAULT_SOURCE);
     if (!dir) {
-      tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0,
-                   "the default article " DEFAULT_SOURCE " was not found; name a SOURCE");
       free(assets);
-      return fail(&err, false);
+      return usage_fail("the default article " DEFAULT_SOURCE " was not found; name a SOURCE");
     }
     size_t n = strlen(dir) + sizeof DEFAULT_SOURCE + 2;
     default_src = tb_xmalloc(n);
@@ -245,34 +343,29 @@ static int cmd_export(int argc, char **argv) {
     nsrc = 1;
   }
 
-  /* where the outputs go */
+  /* where the outputs go: the folder to make (with its parents) is -o's, or the file's */
   char *stem = stem_of(srcs[0]);
-  char pdf_path[PATH_MAX], epub_path[PATH_MAX];
-  size_t olen = strlen(out);
-  bool folder = is_dir(out) || (olen && out[olen - 1] == '/');
-  if (!folder && want_pdf && want_epub) {
-    tb_error_set(&err, TB_ERR_USAGE, out, 0, 0, "with --pdf and --epub, -o names a folder (end it with '/')");
-    free(stem);
-    free(assets);
-    free(default_src);
-    return fail(&err, false);
-  }
-  int np, ne;
+  char pdf_path[PATH_MAX], epub_path[PATH_MAX], make_dir[PATH_MAX];
+  int np, ne, nd;
   if (folder) {
     const char *sep = out[olen - 1] == '/' ? "" : "/";
     np = snprintf(pdf_path, sizeof pdf_path, "%s%s%s.pdf", out, sep, stem);
     ne = snprintf(epub_path, sizeof epub_path, "%s%s%s.epub", out, sep, stem);
+    nd = snprintf(make_dir, sizeof make_dir, "%s", out);
   } else {
+    const char *slash = strrchr(out, '/');
     np = snprintf(pdf_path, sizeof pdf_path, "%s", out);
     ne = snprintf(epub_path, sizeof epub_path, "%s", out);
+    /* "/x.pdf" is in "/"; "x.pdf" in the current folder, made already */
+    nd = snprintf(make_dir, sizeof make_dir, "%.*s", slash ? (int)(slash - out) + 1 : 0, out);
   }
   free(stem);
   /* a cut path would name another file */
-  if (np < 0 || ne < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path) {
-    tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "-o: the output path is longer than %d bytes", PATH_MAX - 1);
+  if (np < 0 || ne < 0 || nd < 0 || (size_t)np >= sizeof pdf_path || (size_t)ne >= sizeof epub_path ||
+      (size_t)nd >= sizeof make_dir) {
     free(assets);
     free(default_src);
-    return fail(&err, false);
+    return usage_fail("-o: the output path is longer than %d bytes", PATH_MAX - 1);
   }
 
   /* one parse, one layout, then each backend; the fonts load on a thread of their own meanwhile
@@ -283,12 +376,13 @@ static int cmd_export(int argc, char **argv) {
   tb_fonts fonts;
   bool fonts_ok = fonts_join(&fj, doc != NULL, &fonts, &err);
   tb_layout *lo = NULL;
-  /* The output folder and both temporary files are made before the layout: a target that cannot
-   * be written is told at once, not after the work, and from here a signal finds nothing but
-   * them to remove. A folder made here is removed again if the export fails. */
+  /* The output folder (with its parents) and both temporary files are made before the layout: a
+   * target that cannot be written is told at once, not after the work, and from here a signal
+   * finds nothing but them to remove. Every folder made here is removed again if the export
+   * fails. */
   bool ready = fonts_ok;
-  if (ready && !dry_run && folder)
-    ready = tb_output_make_folder(out, &err) == 0;
+  if (ready && !dry_run && make_dir[0])
+    ready = tb_output_make_folder(make_dir, &err) == 0;
   tb_output *pdf_out = NULL, *epub_out = NULL;
   if (ready && want_pdf)
     ready = (pdf_out = tb_output_open(pdf_path, srcs, nsrc, &err)) != NULL; /* never over a source */
@@ -308,15 +402,25 @@ static int cmd_export(int argc, char **argv) {
     print_stats(lo);
   if (lo && want_pdf && !tb_error_is_set(&err)) {
     tb_pdf_opts po = {"terbit " TB_VERSION};
-    (void)tb_output_finish(pdf_out, tb_pdf_write(doc, lo, &fonts, &po, tb_output_path(pdf_out), &err), &err);
+    (void)tb_pdf_write(doc, lo, &fonts, &po, tb_output_path(pdf_out), &err);
   }
   if (job && lo && !tb_error_is_set(&err)) {
     /* the worker thread takes no signal; the archive is made in memory, then written */
-    (void)tb_output_finish(epub_out, tb_epub_job_finish(job, tb_output_path(epub_out), &err), &err);
+    (void)tb_epub_job_finish(job, tb_output_path(epub_out), &err);
     job = NULL;
   }
   tb_epub_job_cancel(job); /* not written: the layout or the PDF failed */
-  tb_output_end(tb_error_is_set(&err)); /* what is left was not written; on failure, the folder */
+  /* --strict: a warning is an error, wherever it was found (the sources, the layout, the
+   * writing), so the outputs land only once every writer has run: they are renamed into place
+   * together at the end, or not at all (without --strict too: one failed format, none written).
+   * All the warnings were listed as they came. */
+  size_t nwarn = tb_warn_count();
+  if (strict && nwarn > 0)
+    tb_error_set(&err, TB_ERR_INPUT, NULL, 0, 0, "--strict: %zu warning%s, taken as errors; nothing written", nwarn,
+                 nwarn == 1 ? "" : "s");
+  (void)tb_output_finish(pdf_out, tb_error_is_set(&err) ? -1 : 0, &err);
+  (void)tb_output_finish(epub_out, tb_error_is_set(&err) ? -1 : 0, &err);
+  tb_output_end(tb_error_is_set(&err)); /* what is left was not written; on failure, the folders */
   tb_layout_free(lo);
   if (fonts_ok)
     tb_fonts_free(&fonts);
@@ -324,11 +428,13 @@ static int cmd_export(int argc, char **argv) {
   free(assets);
   free(default_src);
   if (tb_error_is_set(&err))
-    return fail(&err, false);
+    return fail(&err);
   return 0;
 }
 
 static int cmd_dump(int argc, char **argv) {
+  if (argc < 2)
+    return usage_fail("dump: name a SOURCE");
   tb_error err;
   tb_error_clear(&err);
   /* -M KEY=VALUE / --metadata KEY=VALUE / --metadata=KEY=VALUE before the sources */
@@ -346,16 +452,16 @@ static int cmd_dump(int argc, char **argv) {
     else
       break;
     if (nmeta == sizeof meta_args / sizeof meta_args[0])
-      tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "more than %zu -M options", nmeta);
-    if (tb_error_is_set(&err) || tb_meta_arg_check(a, &err))
-      return fail(&err, false);
+      return usage_fail("more than %zu -M options", nmeta);
+    if (tb_meta_arg_check(a, &err))
+      return fail(&err);
     meta_args[nmeta++] = a;
   }
   if (argi >= argc)
-    return usage_error();
+    return usage_fail("dump: name a SOURCE");
   tb_doc *doc = tb_load_files_meta((const char *const *)argv + argi, (size_t)(argc - argi), meta_args, nmeta, &err);
   if (!doc)
-    return fail(&err, false);
+    return fail(&err);
   tb_buf b = {0};
   tb_doc_dump(doc, &b);
   for (size_t i = 0; i < doc->nheadings; i++)
@@ -364,18 +470,36 @@ static int cmd_dump(int argc, char **argv) {
   int rc = 0;
   if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
     tb_error_set(&err, TB_ERR_IO, NULL, 0, 0, "cannot write the dump: %s", strerror(errno));
-    rc = fail(&err, false);
+    rc = fail(&err);
   }
   tb_buf_free(&b);
   tb_doc_free(doc);
   return rc;
 }
 
+/* The usage error for a first word that is no command. A source named without the command, or
+ * an option before it, gets the command line meant; a misspelt command, the command. */
+static int bad_command(int argc, char **argv) {
+  static const char *const commands[] = {"export", "dump"};
+  const char *word = argv[1];
+  size_t n = strlen(word);
+  const char *more = argc > 2 ? " ..." : "";
+  if (word[0] == '-')
+    return usage_fail("unknown option '%.100s' (options follow the command: 'terbit export %.100s%s')", word, word,
+                      more);
+  if ((n > 3 && !strcmp(word + n - 3, ".md")) || is_file(word))
+    return usage_fail("unknown command '%.100s'; did you mean 'terbit export %.100s%s'?", word, word, more);
+  const char *near = tb_suggest(word, n, commands, sizeof commands / sizeof commands[0], 2);
+  if (near)
+    return usage_fail("unknown command '%.100s'; did you mean '%s'?", word, near);
+  return usage_fail("unknown command '%.100s' (export or dump)", word);
+}
+
 int main(int argc, char **argv) {
   find_exe_dir();
   tb_output_install_signals();
   if (argc < 2)
-    return usage_error();
+    return usage_fail("say what to do: 'terbit export SOURCE...' writes a PDF and an EPUB");
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     usage(stdout);
     return 0;
@@ -388,8 +512,5 @@ int main(int argc, char **argv) {
     return cmd_export(argc - 1, argv + 1);
   if (!strcmp(argv[1], "dump"))
     return cmd_dump(argc - 1, argv + 1);
-  tb_error err;
-  tb_error_clear(&err);
-  tb_error_set(&err, TB_ERR_USAGE, NULL, 0, 0, "unknown command '%s'", argv[1]);
-  return fail(&err, true);
+  return bad_command(argc, argv);
 }

@@ -9,6 +9,7 @@
 
 #include <yaml.h>
 
+#include "util/suggest.h"
 #include "util/utf8.h"
 
 /* The keys we know. Order matches key_names. */
@@ -461,6 +462,31 @@ static int read_known(fm_ctx *c, fm_key k) {
   return 0;
 }
 
+/* Other spellings of known keys, too far from them in edits: other tools' names (Pandoc's,
+ * Hugo's, Dublin Core's) and plurals. A misspelling of any key is found by suggest_key without
+ * a row here. */
+static const struct {
+  const char *name;
+  fm_key key;
+} key_aliases[] = {
+    {"language", KEY_LANG},       {"locale", KEY_LANG},          {"creator", KEY_AUTHOR},
+    {"abstract", KEY_DESCRIPTION}, {"summary", KEY_DESCRIPTION},
+    {"tags", KEY_KEYWORDS},       {"subject", KEY_CATEGORY},     {"categories", KEY_CATEGORY},
+    {"cover-image", KEY_COVER},   {"cover_image", KEY_COVER},    {"image", KEY_COVER},
+    {"copyright", KEY_RIGHTS},    {"license", KEY_RIGHTS},       {"id", KEY_IDENTIFIER},
+    {"isbn", KEY_IDENTIFIER},     {"uuid", KEY_IDENTIFIER},      {"pubdate", KEY_DATE},
+    {"published", KEY_DATE},
+};
+
+/* The known key an unknown one was probably meant to be: one of its other spellings (ASCII case
+ * aside), else the closest key in key_names within two edits (util/suggest.h), else NULL. */
+static const char *suggest_key(const char *key, size_t n) {
+  for (size_t i = 0; i < sizeof key_aliases / sizeof key_aliases[0]; i++)
+    if (tb_edit_distance(key, n, key_aliases[i].name, strlen(key_aliases[i].name)) == 0)
+      return key_names[key_aliases[i].key];
+  return tb_suggest(key, n, key_names, KEY__COUNT, 2);
+}
+
 /* One "key: value" pair; kev is the key's event (a scalar). */
 static int read_pair(fm_ctx *c, const yaml_event_t *kev) {
   const char *key = (const char *)kev->data.scalar.value;
@@ -485,8 +511,9 @@ static int read_pair(fm_ctx *c, const yaml_event_t *kev) {
 
   int line, col;
   place_in_block(c, kev->start_mark.index, /*in_chars*/ true, &line, &col);
-  tb_warn(c->path, line, col, "unknown front matter key '%s' (ignored)",
-          printable(key, n, buf));
+  const char *hint = suggest_key(key, n);
+  tb_warn(c->path, line, col, "unknown front matter key '%s' (ignored)%s%s%s", printable(key, n, buf),
+          hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
   return skip_value(c);
 }
 

@@ -19,7 +19,26 @@ struct tb_output {
 };
 
 static tb_output outputs[TB_OUTPUT_MAX];
-static char made_dir[PATH_MAX]; /* the folder this export made, or "" (the handler reads it) */
+
+/* The folders this export made (the handler reads them): made_dir is the deepest, and its first
+ * made_end[i] bytes name the i-th made, shallowest first ("a/b/c" made from "a": ends 3 and 5).
+ * A folder needs at least two bytes of the path ("x/"), so PATH_MAX / 2 ends are always enough. */
+static char made_dir[PATH_MAX];
+static unsigned short made_end[PATH_MAX / 2 + 1];
+static size_t nmade;
+
+/* Removes the folders made, deepest first, each only if nothing landed in it (then its parents
+ * are not empty either), and forgets them. Async-signal-safe: it cuts made_dir in place, with
+ * rmdir only. */
+static void remove_made(void) {
+  for (size_t i = nmade; i-- > 0;) {
+    made_dir[made_end[i]] = 0;
+    if (rmdir(made_dir) != 0)
+      break;
+  }
+  nmade = 0;
+  made_dir[0] = 0;
+}
 
 /* Async-signal-safe: unlink, rmdir, signal and raise only, on paths that are written with every
  * signal blocked (block_signals), so the handler never sees half a path. */
@@ -27,8 +46,7 @@ static void on_signal(int sig) {
   for (int i = 0; i < TB_OUTPUT_MAX; i++)
     if (outputs[i].tmp[0])
       unlink(outputs[i].tmp);
-  if (made_dir[0])
-    rmdir(made_dir); /* only if nothing landed in it */
+  remove_made();
   /* in the handler nothing is left to do if these fail */
   (void)signal(sig, SIG_DFL);
   (void)raise(sig);
@@ -64,17 +82,46 @@ static bool is_dir(const char *p) {
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Makes the folder path (cut at end bytes) with signals blocked, and records it as made, so that
+ * no signal finds it made and not recorded. The first one made records the whole path. */
+static int make_level(const char *path, size_t end, tb_error *err) {
+  char level[PATH_MAX];
+  (void)snprintf(level, sizeof level, "%.*s", (int)end, path); /* fits: path does */
+  if (is_dir(level))
+    return 0;
+  sigset_t old;
+  block_signals(&old);
+  int rc = mkdir(level, 0777), e = errno;
+  if (rc == 0) {
+    if (nmade == 0)
+      (void)snprintf(made_dir, sizeof made_dir, "%s", path); /* fits: checked by the caller */
+    made_end[nmade++] = (unsigned short)end;
+  }
+  restore_signals(&old);
+  if (rc != 0 && e == EEXIST && is_dir(level))
+    return 0; /* made meanwhile, by someone else: not ours to remove */
+  if (rc != 0)
+    return tb_error_set(err, TB_ERR_IO, level, 0, 0, "cannot create folder: %s",
+                        e == EEXIST ? "it exists and is not a folder" : strerror(e));
+  return 0;
+}
+
 int tb_output_make_folder(const char *dir, tb_error *err) {
   if (is_dir(dir))
     return 0;
-  if (strlen(dir) >= sizeof made_dir) /* it could not be removed again */
+  char path[PATH_MAX];
+  size_t n = strlen(dir);
+  if (n >= sizeof path) /* it could not be removed again */
     return tb_error_set(err, TB_ERR_IO, dir, 0, 0, "cannot create folder: %s", strerror(ENAMETOOLONG));
-  if (mkdir(dir, 0777) != 0)
-    return tb_error_set(err, TB_ERR_IO, dir, 0, 0, "cannot create folder: %s", strerror(errno));
-  sigset_t old;
-  block_signals(&old);
-  (void)snprintf(made_dir, sizeof made_dir, "%s", dir); /* fits: checked above */
-  restore_signals(&old);
+  if (nmade > 0)
+    return tb_error_set(err, TB_ERR_IO, dir, 0, 0, "cannot create folder: another one was made for this export");
+  memcpy(path, dir, n + 1);
+  while (n > 1 && path[n - 1] == '/') /* "out/" is "out" */
+    path[--n] = 0;
+  /* each level, shallowest first: the end of every name that a '/' follows, then the whole */
+  for (size_t i = 1; i <= n; i++)
+    if ((i == n || path[i] == '/') && path[i - 1] != '/' && make_level(path, i, err) != 0)
+      return -1; /* what was made is removed by tb_output_end(true) */
   return 0;
 }
 
@@ -197,7 +244,11 @@ void tb_output_end(bool failed) {
     drop_temp(&outputs[i]); /* what is left was not written */
     outputs[i].open = false;
   }
-  if (made_dir[0] && failed)
-    (void)rmdir(made_dir); /* only if nothing landed in it */
+  sigset_t old;
+  block_signals(&old); /* the handler never sees the record half cut */
+  if (failed)
+    remove_made();
+  nmade = 0;
   made_dir[0] = 0;
+  restore_signals(&old);
 }

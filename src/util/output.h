@@ -16,14 +16,17 @@ typedef struct tb_output tb_output;
 enum { TB_OUTPUT_MAX = 2 };
 
 /** Installs handlers of SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGABRT (out of memory is an
- * abort(), util/mem.c) that remove every open temporary file and the folder made here, if empty,
+ * abort(), util/mem.c) that remove every open temporary file and the folders made here, if empty,
  * then die of the signal; ignores SIGXFSZ, so that a file-size limit fails the write instead of
  * killing the process before it cleans up. Crash signals are left alone, so that a sanitizer's
  * report, or a core, shows where the crash was. Call once, before any output is opened. */
 void tb_output_install_signals(void);
 
-/** Makes the folder dir unless it is one already. A folder made here is removed again by
- * tb_output_end(true) and by the signal handlers, if nothing landed in it. */
+/** Makes the folder dir, and its parents, unless it is one already (mkdir -p). Every folder made
+ * here is removed again, deepest first, by tb_output_end(true) and by the signal handlers, if
+ * nothing landed in it. One call per export: a second one that would make a folder before
+ * tb_output_end is refused. On failure (err set: the folder that could not be made, TB_ERR_IO)
+ * the levels already made stay recorded, for tb_output_end(true) to remove. */
 int tb_output_make_folder(const char *dir, tb_error *err);
 
 /** Starts an output to target: makes an empty temporary file, named by this module, in target's
@@ -44,7 +47,8 @@ const char *tb_output_path(const tb_output *out);
 int tb_output_finish(tb_output *out, int rc, tb_error *err);
 
 /** Ends the export: removes every temporary file not finished (their writers did not run) and,
- * when failed, the folder tb_output_make_folder made, if it is empty. Forgets that folder. */
+ * when failed, the folders tb_output_make_folder made, deepest first, while they are empty.
+ * Forgets them. */
 void tb_output_end(bool failed);
 
 #endif

@@ -62,13 +62,22 @@ done
 # ---- 2. targets that are not regular files ---------------------------------------------------
 d="$work/devfull"
 mkbook "$d/buku.md" "Dev full"
+# -o names a .pdf or .epub file or a folder: /dev/full itself is a usage error (two lines, the last
+# one sending to the help); a name that leads to it is refused as the device it is
 "$terbit" export --pdf -q -o /dev/full "$d/buku.md" 2>"$d/err"
 rc=$?
-if [ "$rc" = 3 ] || [ "$rc" = 2 ]; then
-  if one_error "$d/err" && [ -c /dev/full ] && [ -z "$(find /dev -maxdepth 1 -name '.full.tmp-*')" ]; then
-    ok "-o /dev/full refused (exit $rc) | $(errline "$d/err")"
-  else bad "-o /dev/full" "exit $rc but: $(head -c 300 "$d/err" | tr '\n' '|'); /dev/full or a temp file in /dev changed"; fi
-else bad "-o /dev/full" "exit $rc, expected a refusal (3): $(head -c 300 "$d/err" | tr '\n' '|')"; fi
+if [ "$rc" = 2 ] && [ "$(wc -l <"$d/err")" = 2 ] && [ "$(tail -n 1 "$d/err")" = "terbit: see 'terbit --help'" ] && [ -c /dev/full ]; then
+  ok "-o /dev/full: a usage error (exit 2) | $(errline "$d/err")"
+else bad "-o /dev/full" "exit $rc, expected a usage error (2): $(head -c 300 "$d/err" | tr '\n' '|')"; fi
+ln -s /dev/full "$d/full.pdf"
+"$terbit" export --pdf -q -o "$d/full.pdf" "$d/buku.md" 2>"$d/err"
+rc=$?
+if [ "$rc" = 3 ]; then
+  if one_error "$d/err" && [ -c /dev/full ] && [ -L "$d/full.pdf" ] && [ -z "$(find /dev -maxdepth 1 -name '.full.tmp-*')" ] &&
+    [ -z "$(temps "$d")" ]; then
+    ok "-o LINK.pdf to /dev/full refused (exit $rc) | $(errline "$d/err")"
+  else bad "-o LINK.pdf to /dev/full" "exit $rc but: $(head -c 300 "$d/err" | tr '\n' '|'); /dev/full, the link or a temp file changed"; fi
+else bad "-o LINK.pdf to /dev/full" "exit $rc, expected a refusal (3): $(head -c 300 "$d/err" | tr '\n' '|')"; fi
 
 d="$work/dirtarget"
 mkbook "$d/buku.md" "Folder"
@@ -104,21 +113,38 @@ mkbook "$d/buku.md" "Sumber"
 src_sum=$(sha "$d/buku.md")
 "$terbit" export --pdf -q -o "$d/buku.md" "$d/buku.md" 2>"$d/err"
 rc=$?
-if [ "$(sha "$d/buku.md")" = "$src_sum" ] && [ "$rc" != 0 ]; then
-  ok "target is the source itself: refused (exit $rc), source intact | $(errline "$d/err")"
+if [ "$(sha "$d/buku.md")" = "$src_sum" ] && [ "$rc" = 2 ]; then
+  ok "target is the source itself (-o buku.md): a usage error (exit $rc), source intact | $(errline "$d/err")"
 else bad "target is the source itself (-o buku.md buku.md)" "exit $rc; the source $([ "$(sha "$d/buku.md")" = "$src_sum" ] && echo 'is intact' || echo 'was REPLACED by the output')"; fi
+# a source whose name ends in .pdf passes -o's rule: output.c's own guard refuses it
+cp "$d/buku.md" "$d/nota.pdf"
+"$terbit" export --pdf -q -o "$d/nota.pdf" "$d/nota.pdf" 2>"$d/err"
+rc=$?
+if [ "$(sha "$d/nota.pdf")" = "$src_sum" ] && [ "$rc" = 2 ] && grep -q 'is a source of this export' "$d/err"; then
+  ok "target is the source itself (-o nota.pdf): refused (exit $rc), source intact | $(errline "$d/err")"
+else bad "target is the source itself (-o nota.pdf nota.pdf)" "exit $rc; the source $([ "$(sha "$d/nota.pdf")" = "$src_sum" ] && echo 'is intact' || echo 'was REPLACED by the output')"; fi
 
-# ---- 3. missing parent folder ------------------------------------------------------------------
+# ---- 3. missing parent folders -----------------------------------------------------------------
+# made, every level; when the export then fails (a file-size limit), every level made is removed
+# again, and a parent that is a file is an error
 d="$work/noparent"
 mkbook "$d/buku.md" "Tiada induk"
 "$terbit" export --pdf -q -o "$d/tiada/sub/buku.pdf" "$d/buku.md" 2>"$d/err"
 rc=$?
-if [ "$rc" = 3 ] && one_error "$d/err" && [ ! -e "$d/tiada" ]; then ok "missing parent folder (file target): exit 3 | $(errline "$d/err")"
-else bad "missing parent folder (file target)" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|')"; fi
-"$terbit" export --pdf --epub -q -o "$d/tiada/sub/" "$d/buku.md" 2>"$d/err"
+if [ "$rc" = 0 ] && [ -f "$d/tiada/sub/buku.pdf" ] && [ ! -s "$d/err" ]; then ok "missing parent folders (file target): made, exit 0"
+else bad "missing parent folders (file target)" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|')"; fi
+for target in "$d/gagal/sub/" "$d/gagal/sub/buku.pdf"; do
+  prlimit --fsize=4096 "$terbit" export --pdf -q -o "$target" "$d/buku.md" 2>"$d/err"
+  rc=$?
+  # the error is the write's: the folders were made, then removed
+  if [ "$rc" = 3 ] && one_error "$d/err" && grep -q 'cannot write' "$d/err" && [ ! -e "$d/gagal" ]; then ok "missing parent folders, write fails (${target#"$d/"}): exit 3, every level made removed | $(errline "$d/err")"
+  else bad "missing parent folders, write fails (${target#"$d/"})" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|'); left: $(find "$d/gagal" 2>&1 | tr '\n' ' ')"; fi
+done
+echo file >"$d/fail"
+"$terbit" export --pdf --epub -q -o "$d/fail/sub/" "$d/buku.md" 2>"$d/err"
 rc=$?
-if [ "$rc" = 3 ] && one_error "$d/err" && [ ! -e "$d/tiada" ]; then ok "missing parent folder (folder target): exit 3 | $(errline "$d/err")"
-else bad "missing parent folder (folder target)" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|')"; fi
+if [ "$rc" = 3 ] && one_error "$d/err" && [ -f "$d/fail" ]; then ok "a parent that is a file: exit 3 | $(errline "$d/err")"
+else bad "a parent that is a file" "exit $rc: $(head -c 300 "$d/err" | tr '\n' '|')"; fi
 
 # ---- 4. missing or broken assets ---------------------------------------------------------------
 asset_case() { # $1 name, $2 formats, $3 file to break (relative to assets), $4 how: rm|truncate|empty|fifo, $5 what the message names
@@ -211,22 +237,22 @@ for sig in TERM INT; do
   signal_case $sig epub '.buku.epub.tmp-*' "temp created"
 done
 
-# a signal while terbit's own output folder holds only the temporary file: the folder goes too
+# a signal while terbit's own output folders hold only the temporary file: they go too, every level
 d="$work/signals/newdir"
 mkdir -p "$d"
-"$terbit" export --pdf -q -o "$d/made/" "$big" 2>/dev/null &
+"$terbit" export --pdf -q -o "$d/made/deeper/" "$big" 2>/dev/null &
 pid=$!
 seen=no
 for ((t = 0; t < 60000; t++)); do
-  for f in "$d/made/".buku.pdf.tmp-*; do [ -e "$f" ] && { seen=yes; break 2; }; done
+  for f in "$d/made/deeper/".buku.pdf.tmp-*; do [ -e "$f" ] && { seen=yes; break 2; }; done
   kill -0 $pid 2>/dev/null || break
   sleep 0.002
 done
 kill -s TERM $pid 2>/dev/null
 wait $pid
 rc=$?
-if [ "$seen" = yes ] && [ "$rc" = 143 ] && [ ! -e "$d/made" ]; then ok "TERM with a folder terbit made: exit 143, the folder removed"
-else bad "TERM with a folder terbit made" "seen the temp: $seen, exit $rc (want 143), left: $(ls -a "$d/made" 2>&1 | tr '\n' ' ')"; fi
+if [ "$seen" = yes ] && [ "$rc" = 143 ] && [ ! -e "$d/made" ]; then ok "TERM with folders terbit made: exit 143, every level removed"
+else bad "TERM with folders terbit made" "seen the temp: $seen, exit $rc (want 143), left: $(find "$d/made" 2>&1 | tr '\n' ' ')"; fi
 
 # out of memory in the middle of the layout (abort() in util/mem.c): the temporary files go, the
 # previous outputs stay. Not under the sanitizers, which need far more address space.

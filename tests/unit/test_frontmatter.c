@@ -409,6 +409,37 @@ static void test_unknown_key_warns(void **state) {
   assert_string_equal(text, want);
 }
 
+/* An unknown key names the known key it was probably meant to be: within two edits (a swap is
+ * one), or one of its other spellings; a short key or a far one gets no guess. */
+static void test_unknown_key_suggests(void **state) {
+  fx *f = *state;
+  static const struct {
+    const char *key, *hint; /* hint NULL: no guess */
+  } cases[] = {
+      {"autor", "author"},       {"authors", "author"},   {"titel", "title"},
+      {"Title", "title"},        {"subtitel", "subtitle"}, {"language", "lang"},
+      {"Language", "lang"},      {"langs", "lang"},       {"dtae", "date"},
+      {"categry", "category"},   {"categories", "category"}, {"descripton", "description"},
+      {"keyword", "keywords"},   {"tags", "keywords"},    {"identifer", "identifier"},
+      {"right", "rights"},       {"cover-image", "cover"}, {"covr", "cover"},
+      {"summary", "description"}, {"foo", NULL},          {"x", NULL},
+      {"layout", NULL},          {"permalink", NULL},     {"tl", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char src[128], text[256], want[256];
+    (void)snprintf(src, sizeof src, "---\ntitle: x\n%s: 1\n---\n", cases[i].key);
+    if (cases[i].hint)
+      (void)snprintf(want, sizeof want,
+                     "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored); did you mean '%s'?\n",
+                     cases[i].key, cases[i].hint);
+    else
+      (void)snprintf(want, sizeof want, "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored)\n",
+                     cases[i].key);
+    assert_int_equal(parse_capturing(f, src, text, sizeof text), 0);
+    assert_string_equal(text, want);
+  }
+}
+
 static void test_duplicate_key(void **state) {
   fx *f = *state;
   fails(f, "---\ntitle: a\ntitle: b\n---\n", 3, 1, "duplicate front matter key 'title'");
@@ -637,6 +668,7 @@ int main(void) {
       T(test_not_a_mapping),
       T(test_missing_or_empty_title),
       T(test_unknown_key_warns),
+      T(test_unknown_key_suggests),
       T(test_duplicate_key),
       T(test_anchors_aliases_tags),
       T(test_billion_laughs),

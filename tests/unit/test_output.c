@@ -369,6 +369,108 @@ static void test_made_folder_kept_when_used(void **state) {
   assert_non_null(strstr(err.msg, "cannot create folder: "));
 }
 
+/* A folder is made with its parents; each level made is removed again, deepest first, and only
+ * those: a parent that was there stays. */
+static void test_made_folders_all_levels(void **state) {
+  (void)state;
+  char top[PATH_MAX + 16], deep[PATH_MAX + 32], pdf[PATH_MAX + 48];
+  path_in(top, sizeof top, "a");
+  path_in(deep, sizeof deep, "a/b//c/"); /* doubled and trailing slashes name the same folders */
+  path_in(pdf, sizeof pdf, "a/b/c/buku.pdf");
+  tb_error err;
+  tb_error_clear(&err);
+  assert_int_equal(tb_output_make_folder(deep, &err), 0);
+  assert_non_null(tb_output_open(pdf, NULL, 0, &err));
+  tb_output_end(true);
+  assert_false(exists(top));
+  assert_int_equal(entries(dir), 0);
+
+  /* "lama" is there: "lama/x" and "lama/x/y" are made, and only they go */
+  char old[PATH_MAX + 16];
+  path_in(old, sizeof old, "lama");
+  path_in(deep, sizeof deep, "lama/x/y");
+  assert_int_equal(mkdir(old, 0777), 0);
+  assert_int_equal(tb_output_make_folder(deep, &err), 0);
+  assert_true(exists(deep));
+  tb_output_end(true);
+  assert_true(exists(old));
+  assert_int_equal(entries(old), 0);
+
+  /* "n/../o": "n", then "o" beside it, both made, both removed */
+  path_in(deep, sizeof deep, "n/../o/");
+  assert_int_equal(tb_output_make_folder(deep, &err), 0);
+  assert_int_equal(entries(dir), 3); /* lama, n, o */
+  tb_output_end(true);
+  assert_int_equal(entries(dir), 1);
+  assert_true(exists(old));
+
+  /* success keeps every level */
+  path_in(deep, sizeof deep, "p/q");
+  assert_int_equal(tb_output_make_folder(deep, &err), 0);
+  tb_output_end(false);
+  assert_true(exists(deep));
+  assert_false(tb_error_is_set(&err));
+}
+
+/* Removal stops at the first level that is not empty: its parents are not empty either. */
+static void test_made_levels_kept_when_used(void **state) {
+  (void)state;
+  char deep[PATH_MAX + 16], mid[PATH_MAX + 16], file[PATH_MAX + 32];
+  path_in(deep, sizeof deep, "a/b/c");
+  path_in(mid, sizeof mid, "a/b");
+  path_in(file, sizeof file, "a/b/other.txt");
+  tb_error err;
+  tb_error_clear(&err);
+  assert_int_equal(tb_output_make_folder(deep, &err), 0);
+  put_file(file, "landed");
+  tb_output_end(true);
+  assert_false(exists(deep));
+  assert_true(exists(file));
+  assert_int_equal(entries(mid), 1);
+}
+
+/* A level that cannot be made: an error that names it; the levels made before it are removed by
+ * tb_output_end(true); one folder per export. */
+static void test_made_folder_fails_half_way(void **state) {
+  (void)state;
+  char top[PATH_MAX + 16], deep[PATH_MAX + 400], file[PATH_MAX + 16], under[PATH_MAX + 16];
+  char name[300];
+  memset(name, 'x', sizeof name - 1); /* longer than NAME_MAX */
+  name[sizeof name - 1] = 0;
+  path_in(top, sizeof top, "m");
+  (void)snprintf(deep, sizeof deep, "%s/k/%s/z", top, name);
+  tb_error err;
+  tb_error_clear(&err);
+  assert_int_equal(tb_output_make_folder(deep, &err), -1);
+  assert_int_equal(err.code, TB_ERR_IO);
+  assert_non_null(strstr(err.msg, "cannot create folder: "));
+  assert_non_null(strstr(err.file, "/m/k/xxx"));
+  assert_true(exists(top));
+  tb_output_end(true);
+  assert_false(exists(top));
+
+  /* a file in the way: nothing made, the error names the file */
+  path_in(file, sizeof file, "f");
+  path_in(under, sizeof under, "f/sub/");
+  put_file(file, "x");
+  tb_error_clear(&err);
+  assert_int_equal(tb_output_make_folder(under, &err), -1);
+  assert_string_equal(err.file, file);
+  assert_string_equal(err.msg, "cannot create folder: it exists and is not a folder");
+  tb_output_end(true);
+  assert_int_equal(entries(dir), 1);
+
+  /* a second folder in one export is refused: the first would be forgotten */
+  path_in(top, sizeof top, "one");
+  path_in(under, sizeof under, "two");
+  tb_error_clear(&err);
+  assert_int_equal(tb_output_make_folder(top, &err), 0);
+  assert_int_equal(tb_output_make_folder(under, &err), -1);
+  assert_false(exists(under));
+  tb_output_end(true);
+  assert_false(exists(top));
+}
+
 /* In a child: a folder made for one output, another output over an existing target, both
  * temporary files half written; then it dies of sig (abort() for SIGABRT, as out of memory does).
  * No cmocka assertion here: the exit status tells the parent what failed. */
@@ -391,16 +493,17 @@ static void child(int sig, const char *made, const char *fresh, const char *exis
   _exit(13);
 }
 
-/* A signal or an abort() removes the temporary files and the folder made for the export; the
+/* A signal or an abort() removes the temporary files and the folders made for the export; the
  * existing target keeps its bytes; the process still dies of the signal (exit 128+N). */
 static void test_signals_clean_up(void **state) {
   (void)state;
   const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT};
   const size_t n = sizeof sigs / sizeof sigs[0];
   for (size_t i = 0; i < n; i++) {
-    char made[PATH_MAX + 16], fresh[PATH_MAX + 32], existing[PATH_MAX + 32], name[32];
+    char top[PATH_MAX + 16], made[PATH_MAX + 32], fresh[PATH_MAX + 48], existing[PATH_MAX + 32], name[32];
     (void)snprintf(name, sizeof name, "made-%d", sigs[i]);
-    path_in(made, sizeof made, name);
+    path_in(top, sizeof top, name);
+    (void)snprintf(made, sizeof made, "%s/dalam/lagi", top); /* three levels made */
     (void)snprintf(fresh, sizeof fresh, "%s/buku.pdf", made);
     (void)snprintf(name, sizeof name, "buku-%d.epub", sigs[i]);
     path_in(existing, sizeof existing, name);
@@ -415,7 +518,7 @@ static void test_signals_clean_up(void **state) {
     if (!WIFSIGNALED(status))
       fail_msg("signal %d: the child exited with %d instead of dying", sigs[i], WEXITSTATUS(status));
     assert_int_equal(WTERMSIG(status), sigs[i]);
-    assert_false(exists(made));
+    assert_false(exists(top));
     assert_string_equal(content(existing), "KNOWN BYTES");
   }
   assert_int_equal(entries(dir), (int)n); /* the existing targets, no temporary file */
@@ -436,6 +539,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
       cmocka_unit_test_setup_teardown(test_end_removes_temps_and_made_folder, setup, teardown),
       cmocka_unit_test_setup_teardown(test_made_folder_kept_when_used, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_made_folders_all_levels, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_made_levels_kept_when_used, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_made_folder_fails_half_way, setup, teardown),
       cmocka_unit_test_setup_teardown(test_signals_clean_up, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
