@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "pdf/hpdf_extra.h"
+#include "pdf/subset.h"
 #include "pdf/tags.h"
 #include "util/url.h"
 
@@ -477,7 +478,9 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   tb_hpdf_set_lang(pdf, doc->meta.lang);
   tb_hpdf_set_display_doc_title(pdf);
   tb_hpdf_fix_composite_glyphs(pdf, NULL);
-  tb_hpdf_fix_all_tounicode(pdf, NULL);
+  for (int f = 0; f < TB_FACE_COUNT && !ctx.first; f++)
+    if (font[f])
+      tb_pdf_subset_font(pdf, font[f], fonts->path[f], pen.used + (size_t)f * 8192);
   if (ctx.first)
     goto done;
   errno = 0;
