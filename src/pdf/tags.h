@@ -1,13 +1,12 @@
 // tags.h -- the tagged PDF's structure tree (ISO 32000-1 §14.7-14.8), built as the pages are
-// painted and written after libharu's file as an incremental update.
+// painted and written once libharu's document is gone.
 //
 // libharu 2.3.0 has no marked-content or structure API, and every object it holds costs about a
 // kilobyte (each dictionary key is a 128-byte record): the tree of a 500-chapter book, some
 // 40,000 elements, would have taken the PDF past its memory target. So the painter writes the
 // marked-content operators itself (tb_hpdf_page_write), libharu writes everything else with a
-// placeholder StructTreeRoot in the catalog, and this module appends the real one: the
-// elements, the parent tree and a cross-reference section whose /Prev is libharu's (§7.5.6).
-// The file stays one PDF that every reader opens at its last revision.
+// placeholder StructTreeRoot in the catalog, and the final pass (pack.h) writes the real one in
+// its place, with the elements and the parent tree, into the same object streams.
 #ifndef TB_PDF_TAGS_H
 #define TB_PDF_TAGS_H
 
@@ -41,15 +40,13 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n);
  * the annotation's /StructParent key. */
 int tb_tags_annot(tb_tags *t, int elem, size_t page, unsigned obj);
 
-/** What the update needs of libharu's file: the placeholder StructTreeRoot's object number,
- * the catalog's and the Info's, the trailer's /ID, and the first free object number. */
-typedef struct tb_tags_file {
-  unsigned root, catalog, info, next;
-  unsigned char id[16];
-} tb_tags_file;
+/** Builds the tree (once the painting is done) and numbers its objects from first on: the
+ * elements that have content, in order, then the parent tree. Returns the first number past them. */
+unsigned tb_tags_number(tb_tags *t, unsigned first);
 
-/** Appends the structure tree to the PDF libharu wrote at path. On failure err names path, and
- * the file is left for the caller to remove. */
-int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err);
+/** Writes the tree into p (pack.h): the StructTreeRoot as object root (the catalog's), the
+ * elements and the parent tree as tb_tags_number numbered them. */
+struct tb_pack;
+void tb_tags_write(const tb_tags *t, unsigned root, struct tb_pack *p);
 
 #endif
