@@ -9,6 +9,7 @@
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "pdf/hpdf_extra.h"
@@ -72,7 +73,7 @@ done:
   return rc;
 }
 
-static int used_bit(const unsigned char *used, unsigned cp) { return used[cp >> 3] & (1u << (cp & 7)); }
+static bool used_bit(const unsigned char *used, unsigned cp) { return (used[cp >> 3] >> (cp & 7)) & 1u; }
 
 /* The font descriptor as libharu's CIDFontType2_BeforeWrite_Func makes it (the same entries in
  * the same order), its FontFile2 holding our subset: libharu finds fontdef->descriptor set at
@@ -163,14 +164,14 @@ int tb_pdf_subset_font(HPDF_Doc doc, HPDF_Font font, const char *path, const uns
   HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
   HPDF_FontDef def = attr ? attr->fontdef : NULL;
   if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !attr->descendant_font)
-    return HPDF_RaiseError(&doc->error, HPDF_INVALID_FONT, 0);
+    return (int)HPDF_RaiseError(&doc->error, HPDF_INVALID_FONT, 0);
   HPDF_TTFontDefAttr tt = (HPDF_TTFontDefAttr)def->attr;
   HPDF_STATUS ret = HPDF_OK;
   if (!def->descriptor && tt->embedding) {
     tb_buf ttf = {0};
     if (tb_subset_ttf(path, tt->glyph_tbl.flgs, tt->num_glyphs, &ttf) != 0) {
       tb_buf_free(&ttf);
-      return HPDF_RaiseError(&doc->error, HPDF_TTF_INVALID_FOMAT, 0);
+      return (int)HPDF_RaiseError(&doc->error, HPDF_TTF_INVALID_FOMAT, 0);
     }
     ret = put_descriptor(doc, def, &ttf);
     tb_buf_free(&ttf);
@@ -180,6 +181,6 @@ int tb_pdf_subset_font(HPDF_Doc doc, HPDF_Font font, const char *path, const uns
   if (ret == HPDF_OK && attr->map_stream && attr->map_stream->stream->type == HPDF_STREAM_MEMORY)
     ret = put_gid_map(def, attr->map_stream, used);
   if (ret != HPDF_OK)
-    return HPDF_RaiseError(&doc->error, ret, 0);
+    return (int)HPDF_RaiseError(&doc->error, ret, 0);
   return tb_hpdf_fix_tounicode_used(doc, font, used);
 }
