@@ -1,5 +1,6 @@
 // pdf.c -- paints a laid-out document into a PDF with libharu: fonts, pages, links, outline,
-// page labels, metadata. The only file that draws with HPDF_Page_*.
+// page labels, metadata; then the final pass writes it compactly (pack.h). The only file that
+// draws with HPDF_Page_*.
 #include "pdf/pdf.h"
 
 #include <hpdf.h>
@@ -130,7 +131,7 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier, unsigned char o
                             0xa2, 0x19, 0x64, 0xe5, 0x0b, 0x37, 0xc8, 0x11};
   uuid_t u;
   uuid_generate_sha1(u, ns, identifier, strlen(identifier));
-  memcpy(out, u, 16); /* for the trailer of the structure tree's update */
+  memcpy(out, u, 16); /* for the final pass's trailer */
   HPDF_Array id = HPDF_Array_New(pdf->mmgr);
   if (!id)
     return;
@@ -177,15 +178,17 @@ static int take_contents(contents *c, size_t i, HPDF_Page page) {
   tb_grow(&out.data, &out.cap, deflateBound(&c->z, (uLong)left) + 1, 1);
   c->z.next_out = (Bytef *)out.data;
   c->z.avail_out = (uInt)out.cap;
-  for (HPDF_UINT k = 0; k < m->buf->count; k++) {
+  int zr = Z_OK;
+  for (HPDF_UINT k = 0; k < m->buf->count && zr == Z_OK; k++) {
     size_t n = left < m->buf_siz ? left : m->buf_siz;
     c->z.next_in = (Bytef *)HPDF_List_ItemAt(m->buf, k);
     c->z.avail_in = (uInt)n;
     left -= n;
-    if (deflate(&c->z, k + 1 == m->buf->count ? Z_FINISH : Z_NO_FLUSH) == Z_STREAM_ERROR)
-      break;
+    zr = deflate(&c->z, Z_NO_FLUSH);
   }
-  if (left || c->z.avail_in) {
+  if (zr == Z_OK)
+    zr = deflate(&c->z, Z_FINISH); /* the room is deflateBound's: it ends at once */
+  if (zr != Z_STREAM_END || left || c->z.avail_in) {
     tb_buf_free(&out);
     return -1;
   }
