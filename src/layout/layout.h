@@ -57,6 +57,8 @@ typedef struct tb_draw {
   size_t len;
   const tb_node *image; /* IMAGE: the node (image.path, image.kind) */
   int elem;             /* the structure element it belongs to (tb_layout.elems); 0: an artifact */
+  bool hyphen;          /* TEXT: its text ends with the '-' the layout added at a hyphenated line
+                           end (not the source's): a link's /Contents leaves it out */
 } tb_draw;
 
 /** A clickable area. */

@@ -82,7 +82,9 @@ void lo_add_glue(L *l, float h) {
 
 /* Emits one drawn run: the words of one line in one style, w wide (to the end of its last
  * word), each space followed by word_space more points. */
-static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base, float w, float word_space) {
+/* hyphen: the text ends with the '-' of a hyphenated line end (tb_draw.hyphen). */
+static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base, float w, float word_space,
+                         bool hyphen) {
   if (!txt->len)
     return;
   tb_draw *d = lo_add_draw(l);
@@ -106,6 +108,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   d->y = base - st->rise;
   d->gray = st->gray;
   d->word_space = word_space;
+  d->hyphen = hyphen;
   lo_set_draw_text(l, d, txt->data, txt->len, w);
   if (st->strike) {
     tb_draw *r = lo_add_draw(l);
@@ -208,7 +211,7 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
         if (!drawn)
           continue; /* where the box starts and what it cites is all the page starts need */
         if (have && !same_style(&cur, &b->st)) {
-          emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
+          emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws, false);
           have = false;
         }
         if (!have) {
@@ -230,7 +233,7 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
           tb_buf_putc(&txt, ' ');
           float extra = (float)gw - lo_space_width(l, cur.face, cur.size);
           if (ws_set && fabsf(extra - ws) > 1e-4f) {
-            emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
+            emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws, false);
             have = false;
           } else {
             ws = extra;
@@ -251,7 +254,8 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
       }
       /* penalties inside a line draw nothing */
     }
-    if (drawn && ln->hyphenated && ln->end < l->para.n) {
+    bool hyphen = drawn && ln->hyphenated && ln->end < l->para.n;
+    if (hyphen) {
       if (!have) {
         cur = l->para.boxes[ln->end].st;
         seg_x = x;
@@ -269,7 +273,7 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
       tb_buf_putc(&txt, ' ');
     }
     if (have)
-      emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
+      emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws, hyphen);
     lo_close_box(l, vb);
   }
   tb_buf_free(&txt);

@@ -123,7 +123,23 @@ static unsigned tu_range(unsigned idx, unsigned *lo, unsigned *hi)
     return 1;
 }
 
-static HPDF_STATUS write_tounicode(HPDF_Stream s)
+// Whether the high byte of range idx has a code in used (a bit per BMP code
+// point); every range when used is NULL.
+static int tu_used(unsigned idx, const unsigned char *used)
+{
+    unsigned lo, hi, b;
+
+    if (!used)
+        return 1;
+    if (!tu_range(idx, &lo, &hi))
+        return 0;
+    for (b = lo >> 3; b <= hi >> 3; b++)
+        if (used[b])
+            return 1;
+    return 0;
+}
+
+static HPDF_STATUS write_tounicode(HPDF_Stream s, const unsigned char *used)
 {
     static const char head[] =
         "/CIDInit /ProcSet findresource begin\n"
@@ -141,19 +157,23 @@ static HPDF_STATUS write_tounicode(HPDF_Stream s)
         "CMapName currentdict /CMap defineresource pop\n"
         "end\n"
         "end\n";
-    unsigned n = 0, idx, lo, hi;
+    unsigned n = 0, all = 0, k = 0, idx, lo, hi;
     HPDF_STATUS ret;
     char line[64];
 
-    while (tu_range(n, &lo, &hi))
-        n++;
+    while (tu_range(all, &lo, &hi)) {
+        n += (unsigned)tu_used(all, used);
+        all++;
+    }
 
     if ((ret = HPDF_Stream_WriteStr(s, head)) != HPDF_OK)
         return ret;
 
-    for (idx = 0; idx < n; idx++) {
-        if (idx % TU_MAX_PER_BLOCK == 0) {
-            unsigned left = n - idx;
+    for (idx = 0; idx < all; idx++) {
+        if (!tu_used(idx, used))
+            continue;
+        if (k % TU_MAX_PER_BLOCK == 0) {
+            unsigned left = n - k;
             (void)snprintf(line, sizeof line, "%u beginbfrange\n",
                            left < TU_MAX_PER_BLOCK ? left : TU_MAX_PER_BLOCK);
             if ((ret = HPDF_Stream_WriteStr(s, line)) != HPDF_OK)
@@ -163,16 +183,23 @@ static HPDF_STATUS write_tounicode(HPDF_Stream s)
         (void)snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n", lo, hi, lo);
         if ((ret = HPDF_Stream_WriteStr(s, line)) != HPDF_OK)
             return ret;
-        if (idx % TU_MAX_PER_BLOCK == TU_MAX_PER_BLOCK - 1 || idx == n - 1) {
+        if (k % TU_MAX_PER_BLOCK == TU_MAX_PER_BLOCK - 1 || k == n - 1) {
             if ((ret = HPDF_Stream_WriteStr(s, "endbfrange\n")) != HPDF_OK)
                 return ret;
         }
+        k++;
     }
 
     return HPDF_Stream_WriteStr(s, tail);
 }
 
 int tb_hpdf_fix_tounicode(HPDF_Doc doc, HPDF_Font font)
+{
+    return tb_hpdf_fix_tounicode_used(doc, font, NULL);
+}
+
+int tb_hpdf_fix_tounicode_used(HPDF_Doc doc, HPDF_Font font,
+                               const unsigned char *used)
 {
     HPDF_FontAttr attr;
     HPDF_Dict tu;
@@ -203,7 +230,7 @@ int tb_hpdf_fix_tounicode(HPDF_Doc doc, HPDF_Font font)
             return raise_internal(doc);
     }
 
-    if (write_tounicode(tu->stream) != HPDF_OK)
+    if (write_tounicode(tu->stream, used) != HPDF_OK)
         return raise_internal(doc);
 
     // libharu's before-write hook of the font copies the font's filter onto

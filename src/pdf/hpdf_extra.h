@@ -58,6 +58,12 @@ extern "C" {
 // Type0/Identity-H UTF-8 TrueType font), or a libharu allocation error.
 int tb_hpdf_fix_tounicode(HPDF_Doc doc, HPDF_Font font);
 
+// The same, for the codes with a bit in `used` only (8,192 bytes, a bit per
+// BMP code point; NULL: every code): one identity bfrange per high byte that
+// has a used code, so a Latin text's map is one line.
+int tb_hpdf_fix_tounicode_used(HPDF_Doc doc, HPDF_Font font,
+                               const unsigned char *used);
+
 // tb_hpdf_fix_tounicode() for every font of `doc` that qualifies (Type0
 // TrueType, encoder "UTF-8", /Encoding /Identity-H); other fonts (base-14,
 // single-byte encodings) are left alone.  If `n_fixed` is not NULL it

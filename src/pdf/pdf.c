@@ -1,10 +1,13 @@
 // pdf.c -- paints a laid-out document into a PDF with libharu: fonts, pages, links, outline,
-// page labels, metadata. The only file that draws with HPDF_Page_*.
+// page labels, metadata; then the final pass writes it compactly (pack.h). The only file that
+// draws with HPDF_Page_*.
 #include "pdf/pdf.h"
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 #include <uuid/uuid.h>
 #include <errno.h>
 #include <math.h>
@@ -12,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "pdf/hpdf_extra.h"
+#include "pdf/pack.h"
+#include "pdf/subset.h"
 #include "pdf/tags.h"
 #include "pdf/xmp.h"
 #include "util/i18n.h"
@@ -122,7 +128,7 @@ static void set_identifier(HPDF_Doc pdf, const char *identifier, unsigned char o
                             0xa2, 0x19, 0x64, 0xe5, 0x0b, 0x37, 0xc8, 0x11};
   uuid_t u;
   uuid_generate_sha1(u, ns, identifier, strlen(identifier));
-  memcpy(out, u, 16); /* for the trailer of the structure tree's update */
+  memcpy(out, u, 16); /* for the final pass's trailer */
   HPDF_Array id = HPDF_Array_New(pdf->mmgr);
   if (!id)
     return;
@@ -145,10 +151,8 @@ static void set_link_contents(HPDF_Doc pdf, HPDF_Annotation a, const tb_doc *doc
                   lo->info[lo->heading_page[ln->heading]].label);
   } else {
     const char *s = tb_tags_link_text(tags, e);
-    for (bool gap = false; s && *s; s++) {
-      if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD) {
-        s++; /* the hyphen of a line end, undone */
-      } else if (*s == ' ' || *s == '\n' || *s == '\t') {
+    for (bool gap = false; s && *s; s++) { /* a line end's hyphen is out already (tags.h) */
+      if (*s == ' ' || *s == '\n' || *s == '\t') {
         gap = b.len > 0;
       } else {
         if (gap)
@@ -172,6 +176,152 @@ static void set_link_contents(HPDF_Doc pdf, HPDF_Annotation a, const tb_doc *doc
 }
 
 static unsigned obj_number(void *obj) { return ((HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF; }
+
+/* Each page's content stream, deflated as soon as the page is painted and taken out of
+ * libharu (which would hold it uncompressed to the end: 14 of the 62 MiB a 500-chapter book
+ * took); the final pass writes it in place of the empty stream libharu writes. */
+typedef struct page_data {
+  unsigned obj; /* the content stream's object number */
+  char *data;
+  size_t len;
+} page_data;
+
+typedef struct contents {
+  page_data *pages; /* in painting order: their object numbers ascend */
+  size_t n;
+  z_stream z;
+  bool z_ready;
+  unsigned root; /* the placeholder StructTreeRoot, which the structure tree replaces */
+  unsigned metadata; /* the placeholder Metadata, which the XMP packet replaces */
+  tb_buf xmp;
+} contents;
+
+/* Deflates page's content stream into c (level 6, libharu's own) and empties it. */
+static int take_contents(contents *c, size_t i, HPDF_Page page) {
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  HPDF_Stream s = attr->stream;
+  if (!s || s->type != HPDF_STREAM_MEMORY || !attr->contents)
+    return -1;
+  if (!c->z_ready) {
+    if (deflateInit(&c->z, 6) != Z_OK)
+      return -1;
+    c->z_ready = true;
+  } else if (deflateReset(&c->z) != Z_OK) {
+    return -1;
+  }
+  HPDF_MemStreamAttr m = (HPDF_MemStreamAttr)s->attr;
+  tb_buf out = {0};
+  size_t left = s->size;
+  tb_grow(&out.data, &out.cap, deflateBound(&c->z, (uLong)left) + 1, 1);
+  c->z.next_out = (Bytef *)out.data;
+  c->z.avail_out = (uInt)out.cap;
+  int zr = Z_OK;
+  for (HPDF_UINT k = 0; k < m->buf->count && zr == Z_OK; k++) {
+    size_t n = left < m->buf_siz ? left : m->buf_siz;
+    c->z.next_in = (Bytef *)HPDF_List_ItemAt(m->buf, k);
+    c->z.avail_in = (uInt)n;
+    left -= n;
+    zr = deflate(&c->z, Z_NO_FLUSH);
+  }
+  if (zr == Z_OK)
+    zr = deflate(&c->z, Z_FINISH); /* the room is deflateBound's: it ends at once */
+  if (zr != Z_STREAM_END || left || c->z.avail_in) {
+    tb_buf_free(&out);
+    return -1;
+  }
+  out.len = out.cap - c->z.avail_out;
+  c->pages[i] = (page_data){obj_number(attr->contents), tb_xrealloc(out.data, out.len + 1), out.len};
+  c->n = i + 1;
+  HPDF_MemStream_FreeData(s);
+  return 0;
+}
+
+/* tb_pack_copy's hook: the page contents kept here, the XMP packet, and no placeholder
+ * StructTreeRoot. */
+static int replace(void *user, tb_pack *p, unsigned num) {
+  contents *c = user;
+  if (num == c->root)
+    return 1;
+  if (num == c->metadata) {
+    /* uncompressed, so that tools that know nothing of PDF find it (ISO 32000-1 §14.3.2) */
+    static const char dict[] = "/Type/Metadata/Subtype/XML";
+    tb_pack_stream(p, num, dict, sizeof dict - 1, c->xmp.data ? c->xmp.data : "", c->xmp.len);
+    return 1;
+  }
+  size_t lo = 0, hi = c->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (c->pages[mid].obj < num)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == c->n || c->pages[lo].obj != num)
+    return 0;
+  page_data *d = &c->pages[lo];
+  static const char dict[] = "/Filter/FlateDecode";
+  tb_pack_stream(p, num, dict, sizeof dict - 1, d->data, d->len);
+  free(d->data);
+  d->data = NULL;
+  return 1;
+}
+
+static char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  tb_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    tb_buf_put(&b, chunk, n);
+  bool bad = ferror(f) != 0;
+  (void)fclose(f);
+  if (bad) {
+    tb_buf_free(&b);
+    return NULL;
+  }
+  return tb_buf_detach(&b, len);
+}
+
+/* The final pass: libharu's file at path read back and written again compactly (pack.h), the
+ * structure tree among its objects. */
+static int compact(contents *c, tb_tags *tags, unsigned catalog, unsigned info, const unsigned char *id,
+                   const char *path, tb_error *err) {
+  size_t len = 0;
+  char *file = read_all(path, &len);
+  if (!file)
+    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot read the PDF back: %s", strerror(errno));
+  unsigned first = tb_pack_size(file, len);
+  if (!first) {
+    free(file);
+    return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compact the PDF: no cross-reference table");
+  }
+  unsigned next = tags && c->root ? tb_tags_number(tags, first) : first;
+  FILE *fp = fopen(path, "wb");
+  if (!fp) {
+    free(file);
+    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF: %s", strerror(errno));
+  }
+  tb_pack *pk = tb_pack_new(fp, next);
+  int rc = tb_pack_copy(pk, file, len, replace, c);
+  free(file);
+  if (rc != 0) {
+    tb_pack_free(pk);
+    (void)fclose(fp);
+    return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compact the PDF: libharu's file is not as expected");
+  }
+  if (tags && c->root)
+    tb_tags_write(tags, c->root, pk);
+  errno = 0;
+  int e = tb_pack_end(pk, catalog, info, id) != 0 ? errno : 0;
+  tb_pack_free(pk);
+  if (fclose(fp) != 0 && !e)
+    e = errno ? errno : EIO;
+  if (e)
+    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF: %s", strerror(e));
+  return 0;
+}
 
 /* Text is written as content-stream operators of our own (hpdf_extra.h says why): per run, a
  * Td from the previous run's start, then a Tj, or for a justified run a TJ with an adjustment
@@ -330,7 +480,8 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   int *mcid = NULL; /* per draw of the page being painted: its MCID, -1 */
   size_t mcid_cap = 0;
   tb_tags *tags = tb_tags_new(lo);
-  tb_tags_file tf = {0};
+  contents cont = {0};
+  unsigned char id[16] = {0};
   marks mk = {tags, lo, NULL, -1, -1, {0}};
   int rc = -1;
   if (!pdf) {
@@ -339,6 +490,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     return -1;
   }
   pen.used = tb_xcalloc(TB_FACE_COUNT, 8192);
+  cont.pages = tb_xcalloc(lo->npages + 1, sizeof *cont.pages);
   HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf);
   HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
@@ -453,6 +605,10 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     HPDF_Page_EndText(p);
     if (tags)
       tb_tags_read(tags, lp->draws, mcid, lp->ndraws);
+    if (!ctx.first && take_contents(&cont, i, p) != 0) {
+      tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compress a page");
+      ctx.first = 1;
+    }
     tb_layout_drop_draws(lo, i); /* libharu holds the page now */
   }
   free(img_nodes);
@@ -498,14 +654,13 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   if (lo->nfront < lo->npages)
     HPDF_AddPageLabel(pdf, (HPDF_UINT)lo->nfront, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
   set_info(pdf, doc, opts);
-  set_identifier(pdf, doc->uuid, tf.id);
-  /* tagged: the catalog says so and points to a StructTreeRoot that the update below replaces */
+  set_identifier(pdf, doc->uuid, id);
+  /* tagged: the catalog says so and points to a StructTreeRoot and a Metadata stream that the
+   * final pass writes in their placeholders' places */
   if (tags) {
     HPDF_Dict root = HPDF_Dict_New(pdf->mmgr);
     HPDF_Dict mark_info = HPDF_Dict_New(pdf->mmgr);
-    /* the update's object and cross-reference streams are PDF 1.5 */
-    tb_hpdf_require_version(pdf, HPDF_VER_15);
-    HPDF_Dict metadata = HPDF_Dict_New(pdf->mmgr); /* the XMP, which the update writes too */
+    HPDF_Dict metadata = HPDF_Dict_New(pdf->mmgr); /* the XMP, which the final pass writes */
     if (root && mark_info && metadata && HPDF_Xref_Add(pdf->xref, root) == HPDF_OK &&
         HPDF_Xref_Add(pdf->xref, metadata) == HPDF_OK) {
       HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
@@ -514,17 +669,19 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
       HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark_info);
       HPDF_Dict_AddName(metadata, "Type", "Metadata");
       HPDF_Dict_Add(pdf->catalog, "Metadata", metadata);
-      /* PDF/UA-1 is on PDF 1.7 (ISO 32000-1); libharu's header says less (§7.2.2) */
+      /* PDF/UA-1 is on PDF 1.7 (ISO 32000-1); the final pass's header says 1.5, what the file
+       * needs (§7.2.2) */
       HPDF_Dict_AddName(pdf->catalog, "Version", "1.7");
-      tf.root = obj_number(root);
-      tf.metadata = obj_number(metadata);
-      tf.producer = opts->producer;
+      cont.root = obj_number(root);
+      cont.metadata = obj_number(metadata);
     }
   }
   tb_hpdf_set_lang(pdf, doc->meta.lang);
   tb_hpdf_set_display_doc_title(pdf);
   tb_hpdf_fix_composite_glyphs(pdf, NULL);
-  tb_hpdf_fix_all_tounicode(pdf, NULL);
+  for (int f = 0; f < TB_FACE_COUNT && !ctx.first; f++)
+    if (font[f])
+      tb_pdf_subset_font(pdf, font[f], fonts->path[f], pen.used + (size_t)f * 8192);
   if (ctx.first)
     goto done;
   errno = 0;
@@ -534,19 +691,28 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF%s%s", e ? ": " : "", e ? strerror(e) : "");
     goto done;
   }
-  if (tags && tf.root) {
-    /* the tree is built once libharu's document is gone: the two never take memory together */
-    tf.catalog = obj_number(pdf->catalog);
-    tf.info = pdf->info ? obj_number(pdf->info) : 0;
-    tf.next = pdf->xref->start_offset + pdf->xref->entries->count;
+  {
+    /* the final pass runs once libharu's document is gone: the two never take memory together */
+    unsigned catalog = obj_number(pdf->catalog), info = pdf->info ? obj_number(pdf->info) : 0;
+    bool has_id = false;
+    for (int k = 0; k < 16; k++)
+      has_id |= id[k] != 0;
     HPDF_Free(pdf);
     pdf = NULL;
-    if (tb_tags_append(tags, &tf, path, err) != 0)
+    if (cont.metadata)
+      tb_xmp_write(&cont.xmp, doc, opts->producer ? opts->producer : "", tb_tags_ua(tags));
+    if (compact(&cont, tags, catalog, info, has_id ? id : NULL, path, err) != 0)
       goto done;
   }
   rc = 0;
 done:
   tb_tags_free(tags);
+  for (size_t i = 0; i < cont.n; i++)
+    free(cont.pages[i].data);
+  free(cont.pages);
+  tb_buf_free(&cont.xmp);
+  if (cont.z_ready)
+    deflateEnd(&cont.z);
   tb_buf_free(&mk.ops);
   free(mcid);
   free(pen.used);

@@ -1,14 +1,12 @@
-// tags.c -- the tagged PDF's structure tree: built while the pages are painted, appended to
-// libharu's file as an incremental update (tags.h says why).
+// tags.c -- the tagged PDF's structure tree: built while the pages are painted, written into the
+// final pass's object streams once libharu's document is gone (tags.h says why).
 #include "pdf/tags.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
-#include "pdf/xmp.h"
+#include "pdf/pack.h"
 #include "util/mem.h"
 #include "util/utf8.h"
 
@@ -40,6 +38,9 @@ struct tb_tags {
   int *link_at;         /* per element: 1 + its index in link_text, 0: none */
   tb_buf *link_text;    /* per Link element met: its text (the annotation's /Contents) */
   size_t nlink_text, link_text_cap;
+  struct tree *tree;    /* built by tb_tags_number */
+  unsigned *obj;        /* per element in the tree: its object number */
+  unsigned parent_tree; /* the parent tree's */
 };
 
 static const char *const role_names[TB_ROLE_COUNT] = {
@@ -73,9 +74,15 @@ tb_tags *tb_tags_new(const tb_layout *lo) {
   return t;
 }
 
+static void tree_free(struct tree *r);
+
 void tb_tags_free(tb_tags *t) {
   if (!t)
     return;
+  if (t->tree)
+    tree_free(t->tree);
+  free(t->tree);
+  free(t->obj);
   free(t->marks);
   free(t->annots);
   free(t->page_nmcid);
@@ -118,7 +125,10 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
         t->link_text[t->nlink_text++] = (tb_buf){0};
         t->link_at[e] = (int)t->nlink_text;
       }
-      tb_buf_put(&t->link_text[t->link_at[e] - 1], draws[k].text, draws[k].len);
+      /* a hyphenated line end's '-' left out: the word reads whole ("sejumlah") */
+      size_t len = draws[k].len - (draws[k].hyphen && draws[k].len && draws[k].text[draws[k].len - 1] == '-');
+      if (len) /* a draw without text (none the layout makes) adds nothing */
+        tb_buf_put(&t->link_text[t->link_at[e] - 1], draws[k].text, len);
     }
     const mark_rec *last = t->nmarks > t->page_mark0[t->page] ? &t->marks[t->nmarks - 1] : NULL;
     if (last && last->elem == e && last->mcid == (unsigned)mcid[k])
@@ -156,7 +166,7 @@ typedef struct kid {
   unsigned value; /* the MCID, the child element, the annotation's object number */
 } kid;
 
-typedef struct tree {
+struct tree {
   const tb_tags *t;
   int *first, *last; /* per element: its kids (indices into kids), -1: none */
   long *pg;          /* per element: the page of its first marked content, -1: none */
@@ -164,7 +174,8 @@ typedef struct tree {
   unsigned char *level; /* per heading element: its level in the tree, 1-6 */
   kid *kids;
   size_t nkids, kids_cap;
-} tree;
+};
+typedef struct tree tree;
 
 static void add_kid(tree *r, int e, int kind, unsigned page, unsigned value) {
   tb_grow(&r->kids, &r->kids_cap, r->nkids + 1, sizeof *r->kids);
@@ -256,7 +267,7 @@ static void build(tree *r, const tb_tags *t) {
   heading_levels(r);
 }
 
-static void tree_free(tree *r) {
+static void tree_free(struct tree *r) {
   free(r->first);
   free(r->last);
   free(r->pg);
@@ -293,32 +304,11 @@ static void put_text(tb_buf *b, const char *s) {
   tb_buf_putc(b, '>');
 }
 
-/* The offset of the cross-reference section that the file at f ends with (its startxref). */
-static long last_xref(FILE *f, long size) {
-  char tail[256];
-  long from = size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0;
-  if (fseek(f, from, SEEK_SET) != 0)
-    return -1;
-  size_t got = fread(tail, 1, (size_t)(size - from), f);
-  tail[got] = 0;
-  const char *s = NULL;
-  for (const char *p = tail; (p = strstr(p, "startxref")) != NULL; p++)
-    s = p;
-  if (!s)
-    return -1;
-  char *end;
-  long off = strtol(s + 9, &end, 10);
-  return end > s + 9 && off > 0 && off < size ? off : -1;
-}
-
 /* An indirect reference "n 0 R" (by hand: printf cost a third of the structure tree's writing). */
 static void put_ref(tb_buf *b, unsigned obj) {
   tb_buf_putu(b, obj);
   tb_buf_put(b, " 0 R", 4);
 }
-
-/* Objects per object stream: a reader inflates a whole stream to reach one of them. */
-#define OBJS_PER_STREAM 512
 
 /* One element's object body (no "obj" line) into b; attr: its attributes, or NULL. */
 static void put_elem(tb_buf *b, const tree *r, size_t e, const tb_elem_attr *attr, const unsigned *obj,
@@ -425,25 +415,6 @@ static void put_parent_tree(tb_buf *b, const tree *r, const unsigned *obj) {
   free(elem);
 }
 
-/* An xref stream row (§7.5.8.3, /W [1 4 4]). */
-static void put_row(tb_buf *b, unsigned type, unsigned long f2, unsigned f3) {
-  unsigned char row[9] = {(unsigned char)type,
-                          (unsigned char)(f2 >> 24), (unsigned char)(f2 >> 16), (unsigned char)(f2 >> 8), (unsigned char)f2,
-                          (unsigned char)(f3 >> 24), (unsigned char)(f3 >> 16), (unsigned char)(f3 >> 8), (unsigned char)f3};
-  tb_buf_put(b, row, sizeof row);
-}
-
-/* Deflates src (zlib format: /FlateDecode) onto the end of out. Level 1: on a 50-chapter book
- * level 6 took 30 M instructions more (4% of the whole export) to save 10 KB of 790. */
-static int deflate_onto(tb_buf *out, const tb_buf *src) {
-  uLongf n = compressBound((uLong)src->len);
-  tb_grow(&out->data, &out->cap, out->len + n + 1, 1);
-  if (compress2((Bytef *)out->data + out->len, &n, (const Bytef *)(src->data ? src->data : ""), (uLong)src->len, 1) != Z_OK)
-    return -1;
-  out->len += n;
-  return 0;
-}
-
 bool tb_tags_ua(const tb_tags *t) {
   const tb_layout *lo = t->lo;
   if (!lo->doc || !lo->doc->meta.title || !*lo->doc->meta.title)
@@ -460,163 +431,45 @@ bool tb_tags_ua(const tb_tags *t) {
   return true;
 }
 
-int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err) {
-  /* one open for both: the tail read (where libharu's xref is), then the update written after it */
-  FILE *fp = fopen(path, "r+b");
-  if (!fp)
-    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF: %s", strerror(errno));
-  long size = -1, prev = -1;
-  if (fseek(fp, 0, SEEK_END) == 0)
-    size = ftell(fp);
-  if (size > 0)
-    prev = last_xref(fp, size);
-  if (prev < 0) {
-    (void)fclose(fp); /* nothing written */
-    return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot add the structure tree: no cross-reference section");
+unsigned tb_tags_number(tb_tags *t, unsigned first) {
+  if (!t->tree) {
+    t->tree = tb_xmalloc(sizeof *t->tree);
+    build(t->tree, t);
   }
-
-  tree r;
-  build(&r, t);
-  /* numbers: the elements in the tree, the parent tree, the object streams, the xref stream;
-   * the StructTreeRoot keeps the placeholder's */
-  unsigned *obj = tb_xcalloc(t->n, sizeof *obj);
-  unsigned next = f->next;
-  size_t nelem = 0;
+  free(t->obj);
+  t->obj = tb_xcalloc(t->n, sizeof *t->obj);
+  unsigned next = first;
   for (size_t e = 1; e < t->n; e++)
-    if (r.joined[e]) {
-      obj[e] = next++;
-      nelem++;
-    }
-  unsigned parent_tree = next++;
-  size_t npacked = nelem + 2; /* the root, the elements, the parent tree */
-  size_t nstreams = (npacked + OBJS_PER_STREAM - 1) / OBJS_PER_STREAM;
-  unsigned stream0 = next;
-  next += (unsigned)nstreams;
-  unsigned xref_obj = next++;
+    if (t->tree->joined[e])
+      t->obj[e] = next++;
+  t->parent_tree = next++;
+  return next;
+}
 
-  /* the packed objects in order: their numbers */
-  unsigned *packed = tb_xmalloc(npacked * sizeof *packed);
-  size_t np = 0;
-  packed[np++] = f->root;
-  for (size_t e = 1; e < t->n; e++)
-    if (r.joined[e])
-      packed[np++] = obj[e];
-  packed[np++] = parent_tree;
-
-  tb_buf out = {0}, body = {0}, head = {0}, one = {0};
-  size_t *stream_off = tb_xcalloc(nstreams + 1, sizeof *stream_off);
-  size_t e_at = 1, a_at = 0; /* the next element to pack, and the attributes from there on */
-  int rc = 0;
-  tb_buf_putc(&out, '\n');
-  /* the XMP metadata over its placeholder: uncompressed, so that tools that know nothing of PDF
-   * find it (ISO 32000-1 §14.3.2) */
-  size_t metadata_off = 0;
-  if (f->metadata) {
+void tb_tags_write(const tb_tags *t, unsigned root, tb_pack *p) {
+  const tree *r = t->tree;
+  if (!r)
+    return;
+  const unsigned *obj = t->obj;
+  tb_buf body = {0};
+  tb_buf_puts(&body, "<</Type/StructTreeRoot");
+  if (t->n > 1 && r->joined[1])
+    tb_buf_printf(&body, "/K %u 0 R", obj[1]);
+  tb_buf_printf(&body, "/ParentTree %u 0 R/ParentTreeNextKey %zu>>", t->parent_tree, t->lo->npages + t->nannots);
+  tb_pack_obj(p, root, body.data, body.len);
+  size_t a_at = 0; /* the attributes from there on: they are in the order of their elements */
+  for (size_t e = 1; e < t->n; e++) {
+    if (!r->joined[e])
+      continue;
+    while (a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem < e)
+      a_at++;
+    const tb_elem_attr *attr = a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem == e ? &t->lo->attrs[a_at] : NULL;
     tb_buf_clear(&body);
-    tb_xmp_write(&body, t->lo->doc, f->producer ? f->producer : "", tb_tags_ua(t));
-    metadata_off = (size_t)size + out.len;
-    tb_buf_printf(&out, "%u 0 obj\n<</Type/Metadata/Subtype/XML/Length %zu>>\nstream\n", f->metadata, body.len);
-    tb_buf_put(&out, body.data, body.len);
-    tb_buf_puts(&out, "\nendstream\nendobj\n");
+    put_elem(&body, r, e, attr, obj, root);
+    tb_pack_obj(p, obj[e], body.data, body.len);
   }
-  for (size_t s = 0; s < nstreams && rc == 0; s++) {
-    tb_buf_clear(&body);
-    tb_buf_clear(&head);
-    size_t i0 = s * OBJS_PER_STREAM, i1 = i0 + OBJS_PER_STREAM < npacked ? i0 + OBJS_PER_STREAM : npacked;
-    for (size_t i = i0; i < i1; i++) {
-      tb_buf_putu(&head, packed[i]);
-      tb_buf_putc(&head, ' ');
-      tb_buf_putu(&head, body.len);
-      tb_buf_putc(&head, ' ');
-      if (i == 0) {
-        tb_buf_puts(&body, "<</Type/StructTreeRoot");
-        if (t->n > 1 && r.joined[1])
-          tb_buf_printf(&body, "/K %u 0 R", obj[1]);
-        tb_buf_printf(&body, "/ParentTree %u 0 R/ParentTreeNextKey %zu>>", parent_tree,
-                      t->lo->npages + t->nannots);
-      } else if (i + 1 == npacked) {
-        put_parent_tree(&body, &r, obj);
-      } else {
-        while (e_at < t->n && !r.joined[e_at])
-          e_at++;
-        while (a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem < e_at)
-          a_at++; /* the attributes are in the order of their elements */
-        const tb_elem_attr *attr =
-            a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem == e_at ? &t->lo->attrs[a_at] : NULL;
-        put_elem(&body, &r, e_at++, attr, obj, f->root);
-      }
-      tb_buf_putc(&body, '\n');
-    }
-    size_t first = head.len;
-    tb_buf_put(&head, body.data, body.len);
-    tb_buf_clear(&one);
-    rc = deflate_onto(&one, &head);
-    stream_off[s] = (size_t)size + out.len;
-    tb_buf_printf(&out, "%u 0 obj\n<</Type/ObjStm/N %zu/First %zu/Filter/FlateDecode/Length %zu>>\nstream\n",
-                  stream0 + (unsigned)s, i1 - i0, first, one.len);
-    tb_buf_put(&out, one.data, one.len);
-    tb_buf_puts(&out, "\nendstream\nendobj\n");
-  }
-  /* the cross-reference stream: the root and the metadata (in the order of their numbers),
-   * then every new object */
-  size_t xref_off = (size_t)size + out.len;
-  tb_buf rows = {0};
-  if (f->metadata && f->metadata < f->root)
-    put_row(&rows, 1, metadata_off, 0);
-  put_row(&rows, 2, stream0, 0);
-  if (f->metadata && f->metadata > f->root)
-    put_row(&rows, 1, metadata_off, 0);
-  for (size_t i = 1; i < npacked; i++)
-    put_row(&rows, 2, stream0 + i / OBJS_PER_STREAM, (unsigned)(i % OBJS_PER_STREAM));
-  for (size_t s = 0; s < nstreams; s++)
-    put_row(&rows, 1, stream_off[s], 0);
-  put_row(&rows, 1, xref_off, 0);
-  tb_buf_clear(&one);
-  if (rc == 0)
-    rc = deflate_onto(&one, &rows);
-  tb_buf_printf(&out, "%u 0 obj\n<</Type/XRef/Size %u/Index[", xref_obj, next);
-  if (f->metadata && f->metadata < f->root)
-    tb_buf_printf(&out, "%u 1 ", f->metadata);
-  tb_buf_printf(&out, "%u 1 ", f->root);
-  if (f->metadata && f->metadata > f->root)
-    tb_buf_printf(&out, "%u 1 ", f->metadata);
-  tb_buf_printf(&out, "%u %u]/W[1 4 4]/Root %u 0 R", f->next, next - f->next, f->catalog);
-  if (f->info)
-    tb_buf_printf(&out, "/Info %u 0 R", f->info);
-  bool has_id = false;
-  for (int i = 0; i < 16; i++)
-    has_id |= f->id[i] != 0;
-  for (int k = 0; has_id && k < 2; k++) {
-    tb_buf_puts(&out, k ? "<" : "/ID[<");
-    for (int i = 0; i < 16; i++)
-      tb_buf_printf(&out, "%02X", f->id[i]);
-    tb_buf_puts(&out, k ? ">]" : ">");
-  }
-  tb_buf_printf(&out, "/Prev %ld/Filter/FlateDecode/Length %zu>>\nstream\n", prev, one.len);
-  tb_buf_put(&out, one.data, one.len);
-  tb_buf_printf(&out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref_off);
-  tb_buf_free(&rows);
-  tb_buf_free(&one);
+  tb_buf_clear(&body);
+  put_parent_tree(&body, r, obj);
+  tb_pack_obj(p, t->parent_tree, body.data, body.len);
   tb_buf_free(&body);
-  tb_buf_free(&head);
-  free(stream_off);
-  free(packed);
-  free(obj);
-  tree_free(&r);
-  if (rc != 0) {
-    tb_buf_free(&out);
-    (void)fclose(fp); /* nothing written */
-    return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compress the structure tree");
-  }
-
-  errno = 0;
-  int e = 0;
-  if (fseek(fp, 0, SEEK_END) != 0 || fwrite(out.data, 1, out.len, fp) != out.len)
-    e = errno ? errno : EIO;
-  if (fclose(fp) != 0 && !e)
-    e = errno ? errno : EIO;
-  tb_buf_free(&out);
-  if (e)
-    return tb_error_set(err, TB_ERR_IO, path, 0, 0, "cannot write the PDF: %s", strerror(e));
-  return 0;
 }

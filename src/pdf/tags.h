@@ -1,13 +1,12 @@
 // tags.h -- the tagged PDF's structure tree (ISO 32000-1 §14.7-14.8), built as the pages are
-// painted and written after libharu's file as an incremental update.
+// painted and written once libharu's document is gone.
 //
 // libharu 2.3.0 has no marked-content or structure API, and every object it holds costs about a
 // kilobyte (each dictionary key is a 128-byte record): the tree of a 500-chapter book, some
 // 40,000 elements, would have taken the PDF past its memory target. So the painter writes the
 // marked-content operators itself (tb_hpdf_page_write), libharu writes everything else with a
-// placeholder StructTreeRoot in the catalog, and this module appends the real one: the
-// elements, the parent tree and a cross-reference section whose /Prev is libharu's (§7.5.6).
-// The file stays one PDF that every reader opens at its last revision.
+// placeholder StructTreeRoot in the catalog, and the final pass (pack.h) writes the real one in
+// its place, with the elements and the parent tree, into the same object streams.
 #ifndef TB_PDF_TAGS_H
 #define TB_PDF_TAGS_H
 
@@ -42,26 +41,22 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n);
  * the annotation's /StructParent key. */
 int tb_tags_annot(tb_tags *t, int elem, size_t page, unsigned obj);
 
-/** The text of Link element elem as painted so far (its runs joined, as drawn: a hyphenated
- * line end is U+00AD), or NULL when it has none. */
+/** The text of Link element elem as painted so far, for its annotation's /Contents: its runs
+ * joined, with the '-' the layout draws at a hyphenated line end left out (tb_draw.hyphen), so a
+ * word broken across lines reads whole; NULL when it has none. */
 const char *tb_tags_link_text(const tb_tags *t, int elem);
 
-/** What the update needs of libharu's file: the placeholder StructTreeRoot's and metadata's
- * object numbers (metadata 0: none), the catalog's and the Info's, the trailer's /ID, the first
- * free object number; and for the XMP metadata, the producer. */
-typedef struct tb_tags_file {
-  unsigned root, metadata, catalog, info, next;
-  unsigned char id[16];
-  const char *producer;
-} tb_tags_file;
-
 /** Whether the tree meets what PDF/UA-1 asks of what the layout gives (a title, every Figure's
- * alternate text): the XMP metadata then claims pdfuaid:part 1. */
+ * alternate text): the XMP metadata (xmp.h) then claims pdfuaid:part 1. */
 bool tb_tags_ua(const tb_tags *t);
 
-/** Appends the structure tree and the XMP metadata (over the placeholder f->metadata) to the PDF
- * libharu wrote at path. On failure err names path, and the file is left for the caller to
- * remove. */
-int tb_tags_append(const tb_tags *t, const tb_tags_file *f, const char *path, tb_error *err);
+/** Builds the tree (once the painting is done) and numbers its objects from first on: the
+ * elements that have content, in order, then the parent tree. Returns the first number past them. */
+unsigned tb_tags_number(tb_tags *t, unsigned first);
+
+/** Writes the tree into p (pack.h): the StructTreeRoot as object root (the catalog's), the
+ * elements and the parent tree as tb_tags_number numbered them. */
+struct tb_pack;
+void tb_tags_write(const tb_tags *t, unsigned root, struct tb_pack *p);
 
 #endif

@@ -1,6 +1,6 @@
 // xmp.h -- the PDF's XMP metadata packet (ISO 16684-1; ISO 32000-1 §14.3.2), which PDF/UA-1
 // (ISO 14289-1 §5, §7.1) requires in the catalog: the Info dictionary's facts again, and the
-// pdfuaid:part claim. libharu 2.3.0 cannot write one: the structure tree's update does.
+// pdfuaid:part claim. libharu 2.3.0 cannot write one: the final pass (pack.h) does.
 #ifndef TB_PDF_XMP_H
 #define TB_PDF_XMP_H
 

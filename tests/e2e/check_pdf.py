@@ -4,8 +4,9 @@
 #
 # Usage: check_pdf.py --terbit BIN --source FILE [--source FILE2 ...] [--paper a4|a5|letter]
 #
-# Checks: qpdf --check clean; poppler tools silent on stderr; every font embedded with a
-# ToUnicode map; mutool renders every page; Info Title and catalog /Lang from the front matter;
+# Checks: qpdf --check clean; poppler tools silent on stderr; every font embedded, subset, with a
+# ToUnicode map; one cross-reference stream, the dictionaries in object streams, the size within
+# --max-bytes; mutool renders every page; Info Title and catalog /Lang from the front matter;
 # page labels (i, ii, ... then 1, 2, ...) and a page number in every body page's footer; every
 # body word of the source, in order, in the body pages (running heads and footers left out,
 # line-end hyphenation rejoined; LCS must be 100%); footnote texts, each on its reference's page;
@@ -33,6 +34,7 @@ def main():
     ap.add_argument("--terbit", required=True)
     ap.add_argument("--source", action="append", required=True)
     ap.add_argument("--paper", default=None)
+    ap.add_argument("--max-bytes", type=int, default=None, help="the PDF's size must not pass this")
     args = ap.parse_args()
     L.need_tools("qpdf", "pdftotext", "pdfinfo", "pdffonts", "mutool")
     R = L.Report("check_pdf " + " ".join(os.path.basename(s) for s in args.source))
@@ -52,6 +54,7 @@ def main():
 
         check_stats(R, err)
         check_validity(R, pdf, tmp, book)
+        check_compact(R, pdf, args.max_bytes)
         q = L.QPDF(pdf)
         check_labels(R, q)
         check_lang(R, q, book)
@@ -110,9 +113,9 @@ def check_validity(R, pdf, tmp, book):
         for l in lines[2:]:
             cols = [l[a:b + 1].strip() for a, b in spans]
             nfonts += 1
-            if cols[3] != "yes" or cols[5] != "yes":
-                bad.append(f"{cols[0]} (emb={cols[3]} uni={cols[5]})")
-    R.check("pdffonts: every font embedded and uni=yes", nfonts > 0 and not bad,
+            if cols[3] != "yes" or cols[4] != "yes" or cols[5] != "yes":
+                bad.append(f"{cols[0]} (emb={cols[3]} sub={cols[4]} uni={cols[5]})")
+    R.check("pdffonts: every font embedded, subset and uni=yes", nfonts > 0 and not bad,
             f"{nfonts} fonts; bad: {', '.join(bad)}", f"{nfonts} fonts")
 
     rc, errors = L.mutool_draw(pdf, tmp)
@@ -122,6 +125,27 @@ def check_validity(R, pdf, tmp, book):
     m = re.search(r"^Title:\s*(.*)$", out, re.M)
     title = m.group(1).strip() if m else None
     R.check("pdfinfo Title = front matter title", title == book.title, f"{title!r} vs {book.title!r}", repr(title))
+
+
+def check_compact(R, pdf, max_bytes):
+    """One cross-reference stream (no classic table, no update), every dictionary but the
+    streams' in object streams, and the size bound when one is given."""
+    with open(pdf, "rb") as f:
+        data = f.read()
+    m = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)
+    at = int(m.group(1)) if m else -1
+    head = data[at:at + 200] if at >= 0 else b""
+    R.check("one cross-reference stream",
+            re.match(rb"\d+ 0 obj\s*<</Type/XRef", head) is not None and data.count(b"/Type/XRef") == 1
+            and b"/Prev" not in head and not re.search(rb"(^|[\r\n])(xref|trailer)\s", data),
+            f"startxref {at}: {head[:60]!r}; /Type/XRef x{data.count(b'/Type/XRef')}")
+    rc, out, err = L.run(["qpdf", "--show-xref", pdf])
+    rows = out.splitlines()
+    packed = sum(1 for l in rows if "compressed; stream" in l)
+    R.check("dictionaries in object streams", rc == 0 and packed > 0 and packed * 2 > len(rows),
+            f"exit {rc}; {packed} of {len(rows)} objects in object streams", f"{packed} of {len(rows)}")
+    if max_bytes is not None:
+        R.check(f"size at most {max_bytes} bytes", len(data) <= max_bytes, f"{len(data)} bytes", f"{len(data)} bytes")
 
 
 def check_labels(R, q):

@@ -186,6 +186,9 @@ def check_catalog(R, q):
     R.check("7.1-8: the catalog has /Metadata, a stream /Type /Metadata /Subtype /XML",
             q.get(cat.get("/Metadata")) and q.get(cat.get("/Metadata")).get("/Subtype") == "/XML"
             and q.data(cat.get("/Metadata")) is not None, f"/Metadata {cat.get('/Metadata')}")
+    md = q.get(cat.get("/Metadata")) or {}
+    R.check("the XMP stream is uncompressed (readable by tools that know nothing of PDF)",
+            "/Filter" not in md, f"/Filter {md.get('/Filter')}")
     vp = q.get(cat.get("/ViewerPreferences")) or {}
     R.check("7.1-10: /ViewerPreferences /DisplayDocTitle true", vp.get("/DisplayDocTitle") is True, f"{vp}")
     lang = text(cat.get("/Lang"))

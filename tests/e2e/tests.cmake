@@ -33,7 +33,7 @@ tb_e2e_test(e2e_pdf_malay_long "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.p
 tb_e2e_test(e2e_pdf_malay_long_a5 "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md --paper a5)
 tb_e2e_test(e2e_pdf_default_article "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
-  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md)
+  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md --max-bytes 40000)
 tb_e2e_test(e2e_pdf_book "pdf;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
 

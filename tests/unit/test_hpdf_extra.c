@@ -428,6 +428,39 @@ static void test_uncompressed_internals(const char *font_dir)
     HPDF_Free(doc);
 }
 
+// tb_hpdf_fix_tounicode_used: one identity bfrange per high byte drawn.
+static void test_tounicode_used(const char *font_dir)
+{
+    err_rec err;
+    HPDF_Doc doc;
+    fonts_t f;
+    unsigned char used[8192];
+    unsigned char *buf;
+    size_t len;
+
+    memset(&err, 0, sizeof err);
+    doc = HPDF_New(on_error, &err);
+    if (!doc)
+        return;
+    HPDF_UseUTFEncodings(doc);
+    if (load_fonts(doc, font_dir, &f) != 0) {
+        CHECK(0, "load fonts");
+        HPDF_Free(doc);
+        return;
+    }
+    HPDF_AddPage(doc);
+    memset(used, 0, sizeof used);
+    used['A' >> 3] |= 1u << ('A' & 7);
+    used[0x03B1 >> 3] |= 1u << (0x03B1 & 7);
+    CHECK(tb_hpdf_fix_tounicode_used(doc, f.fallback, used) == 0, "fix_tounicode_used");
+    buf = save_to_memory(doc, &len);
+    CHECK(buf != NULL && find_bytes(buf, len, "2 beginbfrange\n<0020> <00FF> <0020>\n"
+                                              "<0300> <03FF> <0300>\nendbfrange") != NULL,
+          "ToUnicode of the used high bytes only");
+    free(buf);
+    HPDF_Free(doc);
+}
+
 static void test_text_width(const char *font_dir)
 {
     err_rec err;
@@ -486,6 +519,7 @@ int main(int argc, char **argv)
     remove(out); // never check a stale file from an earlier run
     test_argument_checks();
     test_uncompressed_internals(font_dir);
+    test_tounicode_used(font_dir);
     test_text_width(font_dir);
 
     // The real document, compressed, saved to OUT.pdf.

@@ -492,6 +492,41 @@ static void test_page_starts_only_same_pages(void **state) {
   }
 }
 
+/* A text draw says when its '-' is the one the layout added at a hyphenated line end
+ * (tb_draw.hyphen, which a link's /Contents leaves out), and never for a line that breaks after a
+ * hyphen of the source's own: a hyphenated word inside a link (to a heading: a URI's text is
+ * never hyphenated), and a compound of four-letter
+ * parts (too short to hyphenate) that can break only at its own hyphens. */
+static void test_hyphen_flag(void **state) {
+  (void)state;
+  static char src[8192];
+  size_t n = (size_t)snprintf(src, sizeof src, "---\ntitle: T\nlang: ms\n---\n\n# Sasaran\n\n[");
+  for (int i = 0; i < 60; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n, "pemasaran kandungan ");
+  n += (size_t)snprintf(src + n, sizeof src - n, "](#sasaran)\n\n");
+  for (int i = 0; i < 120; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n, "abcd-efgh-");
+  snprintf(src + n, sizeof src - n, "abcd\n");
+  laid r = lay(src, TB_PAPER_A4);
+  size_t in_link = 0, own = 0;
+  for (size_t p = 0; p < r.lo->npages; p++)
+    for (size_t k = 0; k < r.lo->pages[p].ndraws; k++) {
+      const tb_draw *d = &r.lo->pages[p].draws[k];
+      if (d->kind != TB_DRAW_TEXT || !d->len || d->text[d->len - 1] != '-')
+        continue;
+      bool compound = d->len >= 5 && !memcmp(d->text + d->len - 5, "efgh-", 5);
+      if (d->hyphen) {
+        assert_false(compound);
+        in_link += r.lo->elems[d->elem].role == TB_ROLE_LINK;
+      } else {
+        own += compound;
+      }
+    }
+  assert_true(in_link > 0);
+  assert_true(own > 0);
+  unlay(&r);
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -507,6 +542,7 @@ int main(void) {
       cmocka_unit_test(test_layout_never_fails),
       cmocka_unit_test(test_word_cache_changes_nothing),
       cmocka_unit_test(test_page_starts_only_same_pages),
+      cmocka_unit_test(test_hyphen_flag),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
