@@ -22,12 +22,13 @@ typedef enum {
   KEY_IDENTIFIER,
   KEY_RIGHTS,
   KEY_COVER,
+  KEY_CLASS,
   KEY__COUNT
 } fm_key;
 
 static const char *const key_names[KEY__COUNT] = {
     "title",       "subtitle", "author",     "lang",   "date",  "category",
-    "description", "keywords", "identifier", "rights", "cover",
+    "description", "keywords", "identifier", "rights", "cover",  "class",
 };
 
 /* Where the block is in the file (split_block's result). */
@@ -417,6 +418,7 @@ static int read_known(fm_ctx *c, fm_key k) {
   case KEY_IDENTIFIER: slot = &m->identifier; break;
   case KEY_RIGHTS: slot = &m->rights; break;
   case KEY_COVER: slot = &m->cover; break;
+  case KEY_CLASS: slot = &m->doc_class; break;
   case KEY__COUNT:
     return -1;
   }
@@ -442,6 +444,10 @@ static int read_known(fm_ctx *c, fm_key k) {
     if (s && !date_ok(s))
       return fail_at(c, at, TB_ERR_YAML, "date: '%s' is not a real date written YYYY-MM-DD",
                      printable(s, strlen(s), buf));
+    break;
+  case KEY_CLASS:
+    if (s && strcmp(s, "article") != 0 && strcmp(s, "book") != 0)
+      return fail_at(c, at, TB_ERR_YAML, "class: '%s' is neither article nor book", printable(s, strlen(s), buf));
     break;
   case KEY_SUBTITLE:
   case KEY_AUTHOR:

@@ -37,7 +37,8 @@ static void layout_heading(L *l, const tb_node *n) {
   int level = n->as.heading.level;
   int idx = n->as.heading.index;
   const tb_chapter *ch = &l->doc->chapters[l->at.chapter];
-  bool chapter_title = ch->heading == idx;
+  /* a book's chapter title opens its page, bigger; an article's section heading flows */
+  bool chapter_title = l->book && ch->heading == idx;
   float size = heading_size[level];
   if (chapter_title) {
     size = level <= 1 ? 22.0f : 19.0f;
@@ -64,7 +65,9 @@ static void layout_heading(L *l, const tb_node *n) {
   for (size_t i = first + 1; i < l->vl.n; i++)
     l->vl.v[i].keep_prev = true;
   lo_add_glue(l, chapter_title ? 14.0f : size * 0.45f);
-  l->next.keep_prev = true; /* a heading is never the last thing on a page */
+  /* a heading is never stranded at the foot of a page: it keeps at least two lines of what
+   * follows (a heading right after it keeps its own) */
+  l->next.keep_lines = HEADING_KEEP_LINES;
 }
 
 /* Code blocks and raw HTML: monospace, never justified or hyphenated, long lines wrapped at

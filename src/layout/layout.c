@@ -45,6 +45,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   l.lo = lo;
   l.opts = opts;
   l.g = papers[opts->paper];
+  l.book = tb_doc_is_book(doc);
   l.text_w = l.g.w - l.g.inner - l.g.outer;
   l.text_h = l.g.h - l.g.top - l.g.bottom;
   l.frame.width = l.text_w;
@@ -65,12 +66,15 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   lo_new_elem(&l, TB_ROLE_NONE, 0);
   lo_new_elem(&l, TB_ROLE_DOCUMENT, 0);
 
-  /* 1. footnotes, then the body, chapter by chapter. Each chapter opens a new page, so each is
-   *    laid out and paginated on its own and its scratch boxes are dropped before the next:
-   *    memory holds the pages and one chapter's boxes, not the whole book's twice. */
+  /* 1. footnotes, then the body, chapter by chapter. A book's chapters each open a new page, so
+   *    each is laid out and paginated on its own and its scratch boxes are dropped before the
+   *    next: memory holds the pages and one chapter's boxes, not the whole book's twice. An
+   *    article's sections flow from one to the next: its chapters make one list, paginated once
+   *    at the end (an article is short). */
   lo_layout_notes(&l);
   lo_shift_x(&l, 0, 0, l.g.inner);
   size_t keep_draws = l.out.ndraws, keep_links = l.out.nlinks, keep_refs = l.out.nfnrefs;
+  size_t mark_draws = keep_draws, mark_links = keep_links; /* draws not yet shifted */
   size_t reported = 0; /* body pages told to opts->on_pages */
   for (size_t c = 0; c < doc->nchapters; c++) {
     l.at.chapter = (int)c;
@@ -83,14 +87,19 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
       lo_set_elem_attr(&l, l.cur_elem, NULL, doc->chapters[c].lang);
     lo_layout_blocks(&l, doc->chapters[c].root->first);
     l.cur_elem = 0;
-    l.next.keep_prev = false;
     l.next.marker = NULL;
     /* the text block's left edge: the chapter's draws are relative to it so far */
-    lo_shift_x(&l, keep_draws, keep_links, l.g.inner);
+    lo_shift_x(&l, mark_draws, mark_links, l.g.inner);
+    mark_draws = l.out.ndraws;
+    mark_links = l.out.nlinks;
+    if (!l.book && c + 1 < doc->nchapters)
+      continue; /* the article's next section follows on the same page */
+    l.next.keep_prev = false;
+    l.next.keep_lines = 0;
     lo_paginate(&l, &l.vl, LO_PAGES_BODY);
     l.vl.n = 0;
-    l.out.ndraws = keep_draws;
-    l.out.nlinks = keep_links;
+    l.out.ndraws = mark_draws = keep_draws;
+    l.out.nlinks = mark_links = keep_links;
     l.out.nfnrefs = keep_refs;
     /* Not before the first page: a book whose chapters make none gets one below, in chapter 0. */
     if (lo->npages > 0)

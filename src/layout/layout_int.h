@@ -201,6 +201,7 @@ typedef struct lo_next {
   int marker_elem;    /* the element of the marker */
   int heading;        /* heading to anchor on the next content box, or -1 */
   bool keep_prev;     /* the next content box keeps with the previous one */
+  int keep_lines;     /* so many next content boxes keep with the previous one (a heading's) */
   bool opens_chapter;
 } lo_next;
 
@@ -246,6 +247,7 @@ typedef struct L {
   const tb_layout_opts *opts;
   paper_geom g;
   float text_w, text_h;
+  bool book;      /* a book (each chapter opens a page) or an article (its sections flow) */
   /* the state */
   vlist vl;       /* the vertical list being built */
   lo_out out;
@@ -366,6 +368,10 @@ void lo_add_centered(tb_page *p, L *l, int elem, tb_face f, float size, float y,
 /* Moves draws and links from index d0/l0 on by dx (to the text block's left edge). */
 void lo_shift_x(L *l, size_t d0, size_t l0, float dx);
 /* Breaks vl into pages appended to the layout's. */
+/* How many content boxes keep a heading company at the foot of a page: it opens the next page
+ * rather than end one with fewer than this many lines of what follows it. */
+#define HEADING_KEEP_LINES 2
+
 void lo_paginate(L *l, const vlist *vl, lo_pages kind);
 
 /* ------------------------------------------------------------------------------------------ */

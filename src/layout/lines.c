@@ -51,6 +51,10 @@ vbox *lo_open_box(L *l, float h, float base) {
     vb->keep_prev = true;
     l->next.keep_prev = false;
   }
+  if (l->next.keep_lines > 0) {
+    vb->keep_prev = true;
+    l->next.keep_lines--;
+  }
   if (l->next.opens_chapter) {
     vb->opens_chapter = true;
     l->next.opens_chapter = false;

@@ -179,14 +179,18 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
   info->body = true;
   info->chapter = vl->v[pb->v0].chapter;
   bool opens = false;
+  int section = info->chapter; /* an article's: the last section opened on the page, else the
+                                  one the page begins in */
   for (size_t j = pb->v0; j < pb->v1; j++) {
     const vbox *b = &vl->v[j];
     if (b->kind == VB_CONTENT && !info->node && b->start_node) {
       info->node = b->start_node;
       info->offset = b->start_off;
     }
-    if (b->opens_chapter)
+    if (b->opens_chapter) {
       opens = true;
+      section = b->chapter;
+    }
   }
   if (!info->node)
     info->node = l->doc->chapters[info->chapter].root;
@@ -212,10 +216,10 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
       }
     }
   }
-  /* running head: book title on left (even) pages, chapter title on right (odd) pages; none
-   * on a page that opens a chapter */
-  const char *running = l->doc->chapters[info->chapter].title; /* chapter title for right-hand heads */
-  if (!opens) {
+  /* running head: the title on left (even) pages, the chapter's or section's title on right
+   * (odd) pages; none on a page that opens a book's chapter */
+  const char *running = l->doc->chapters[l->book ? info->chapter : section].title;
+  if (!opens || !l->book) {
     const char *head = (body_no % 2 == 0 || !running) ? l->doc->meta.title : running;
     if (head) {
       /* long titles are cut at a word with an ellipsis to fit the head line */
