@@ -210,6 +210,29 @@ static const tb_node *only_image(const tb_node *para) {
   return img;
 }
 
+/* One thin rule of a missing image's frame: from (x, y) by (w, h), y downward in its box. */
+static void frame_rule(L *l, float x, float y, float w, float h) {
+  tb_draw *d = lo_add_draw(l);
+  d->kind = TB_DRAW_RULE;
+  d->elem = 0; /* the frame is drawn, not read */
+  d->x = x;
+  d->y = y;
+  d->w = w;
+  d->h = h;
+  d->line_width = 0.6f;
+  d->gray = 0.45f;
+}
+
+/* The top or bottom edge of a missing image's frame: a box of its own with the corners' sides. */
+static void frame_edge(L *l, float x0, float x1, bool top) {
+  const float h = 7.0f;
+  vbox *vb = lo_open_box(l, h, h);
+  frame_rule(l, x0, top ? 0 : h, x1 - x0, 0);
+  frame_rule(l, x0, 0, 0, h);
+  frame_rule(l, x1, 0, 0, h);
+  lo_close_box(l, vb);
+}
+
 /* A block image: scaled to the text width (and to a share of the page height), never split,
  * its alt text below it as a caption. */
 static void layout_image(L *l, const tb_node *img) {
@@ -272,7 +295,40 @@ static void layout_image(L *l, const tb_node *img) {
       lo_push_fragment(l, t, strlen(t), &st, NULL, 0);
     }
   }
-  lo_set_paragraph(l, &pf);
+  if (img->image.path) {
+    lo_set_paragraph(l, &pf);
+  } else {
+    /* an image we could not carry: its text in a framed box, so that nobody misses it */
+    lo_frame saved = l->frame;
+    float x0 = saved.left + 12.0f, x1 = saved.left + saved.width - 12.0f;
+    l->frame.left = x0 + 10.0f;
+    l->frame.width = x1 - x0 - 20.0f > 24.0f ? x1 - x0 - 20.0f : 24.0f;
+    size_t first = l->vl.n;
+    frame_edge(l, x0, x1, true);
+    lo_set_paragraph(l, &pf);
+    frame_edge(l, x0, x1, false);
+    for (size_t i = first + 1; i < l->vl.n; i++) {
+      vbox *b = &l->vl.v[i];
+      b->keep_prev = true; /* never cut */
+      if (i + 1 < l->vl.n) { /* the sides of the lines; the edges draw their own */
+        size_t d0 = l->out.ndraws;
+        frame_rule(l, x0, 0, 0, b->h);
+        frame_rule(l, x1, 0, 0, b->h);
+        /* the box's draws must be contiguous: move the sides in front of the next box's */
+        if (b->d1 != d0) {
+          tb_draw sides[2] = {l->out.draws[d0], l->out.draws[d0 + 1]};
+          memmove(&l->out.draws[b->d1 + 2], &l->out.draws[b->d1], (d0 - b->d1) * sizeof sides[0]);
+          memcpy(&l->out.draws[b->d1], sides, sizeof sides);
+          for (size_t j = i + 1; j < l->vl.n; j++) {
+            l->vl.v[j].d0 += 2;
+            l->vl.v[j].d1 += 2;
+          }
+        }
+        b->d1 += 2;
+      }
+    }
+    l->frame = saved;
+  }
   l->cur_elem = was;
   l->next.keep_prev = false;
   lo_add_glue(l, PARA_SKIP);
@@ -370,13 +426,13 @@ static void layout_block(L *l, const tb_node *n) {
     l->frame.width -= QUOTE_INDENT;
     if (l->frame.width < 24)
       l->frame.width = 24;
-    lo_add_glue(l, PARA_SKIP);
+    lo_add_glue(l, BLOCK_SKIP);
     int was = lo_open_elem(l, TB_ROLE_BLOCKQUOTE);
     lo_layout_blocks(l, n->first);
     l->cur_elem = was;
     l->quotes.depth--;
     l->frame = saved;
-    lo_add_glue(l, PARA_SKIP);
+    lo_add_glue(l, BLOCK_SKIP);
     break;
   }
   case TB_NODE_LIST:

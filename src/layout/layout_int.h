@@ -32,6 +32,7 @@
 #define NOTE_SIZE 8.5f
 #define NOTE_LEAD 11.0f
 #define PARA_SKIP 5.0f
+#define BLOCK_SKIP 11.0f /* above and below a block quote or a table: about a line */
 #define LIST_INDENT 18.0f
 #define QUOTE_INDENT 16.0f
 #define HEAD_SIZE_PT 8.0f

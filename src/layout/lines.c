@@ -95,6 +95,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   int link = st->uri || st->heading >= 0 ? lo_new_elem(l, TB_ROLE_LINK, l->cur_elem) : 0;
   if (link)
     d->elem = link;
+  d->link = st->uri || st->heading >= 0;
   d->face = st->face;
   d->size = st->size;
   d->x = x;
@@ -222,8 +223,11 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
         if (it->stretch > 1e5)
           gw = 0;
         if (have && gw > 0) {
-          tb_buf_putc(&txt, ' ');
-          float extra = (float)gw - lo_space_width(l, cur.face, cur.size);
+          /* a code span's spaces are all drawn, at their width (push_spaces) */
+          size_t nsp = b->st.code && it->stretch == 0 && b->len > 1 ? b->len : 1;
+          for (size_t q = 0; q < nsp; q++)
+            tb_buf_putc(&txt, ' ');
+          float extra = ((float)gw - (float)nsp * lo_space_width(l, cur.face, cur.size)) / (float)nsp;
           if (ws_set && fabsf(extra - ws) > 1e-4f) {
             emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws);
             have = false;
@@ -232,7 +236,7 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
             ws_set = true;
           }
         }
-        if (pf->justify && !last && it->width > 0 && it->stretch < 1e5) {
+        if (pf->justify && !last && it->width > 0 && it->stretch > 0 && it->stretch < 1e5) {
           /* statistics: each justified space as a multiple of the natural one */
           tb_layout *lo = l->lo;
           float ratio = (float)(gw / it->width);
