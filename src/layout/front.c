@@ -284,7 +284,7 @@ void lo_front_matter(L *l) {
   free(chapter_heading);
   /* its pages, after the body's for now */
   size_t nbody = lo->npages;
-  lo_paginate(l, &cl, LO_PAGES_FRONT);
+  (void)lo_paginate(l, &cl, LO_PAGES_FRONT, false);
   free(cl.v);
   size_t ncp = lo->npages - nbody;
 

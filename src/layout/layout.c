@@ -35,6 +35,41 @@ static void report_pages(L *l, size_t chapters_done, size_t *reported) {
   *reported = lo->npages;
 }
 
+/* Drops the first `used` boxes of the vertical list (their pages are made) with their draws,
+ * links and footnote references: the scratch arrays keep their first keep_* entries (the
+ * footnotes') and what the remaining boxes point at, moved down. */
+static void drop_boxes(L *l, size_t used, size_t keep_draws, size_t keep_links, size_t keep_refs) {
+  if (used == 0)
+    return;
+  vlist *vl = &l->vl;
+  size_t d = l->out.ndraws, k = l->out.nlinks, f = l->out.nfnrefs;
+  for (size_t j = used; j < vl->n; j++) {
+    if (vl->v[j].d0 < d) d = vl->v[j].d0;
+    if (vl->v[j].l0 < k) k = vl->v[j].l0;
+    if (vl->v[j].f0 < f) f = vl->v[j].f0;
+  }
+  if (d > keep_draws)
+    memmove(l->out.draws + keep_draws, l->out.draws + d, (l->out.ndraws - d) * sizeof *l->out.draws);
+  if (k > keep_links)
+    memmove(l->out.links + keep_links, l->out.links + k, (l->out.nlinks - k) * sizeof *l->out.links);
+  if (f > keep_refs)
+    memmove(l->out.fnrefs + keep_refs, l->out.fnrefs + f, (l->out.nfnrefs - f) * sizeof *l->out.fnrefs);
+  l->out.ndraws -= d - keep_draws;
+  l->out.nlinks -= k - keep_links;
+  l->out.nfnrefs -= f - keep_refs;
+  memmove(vl->v, vl->v + used, (vl->n - used) * sizeof *vl->v);
+  vl->n -= used;
+  for (size_t j = 0; j < vl->n; j++) {
+    vbox *b = &vl->v[j];
+    b->d0 -= d - keep_draws;
+    b->d1 -= d - keep_draws;
+    b->l0 -= k - keep_links;
+    b->l1 -= k - keep_links;
+    b->f0 -= f - keep_refs;
+    b->f1 -= f - keep_refs;
+  }
+}
+
 tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err) {
   (void)err; /* nothing here fails: see layout.h */
   tb_layout *lo = tb_xcalloc(1, sizeof *lo);
@@ -92,11 +127,26 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     lo_shift_x(&l, mark_draws, mark_links, l.g.inner);
     mark_draws = l.out.ndraws;
     mark_links = l.out.nlinks;
-    if (!l.book && c + 1 < doc->nchapters)
-      continue; /* the article's next section follows on the same page */
+    if (!l.book && c + 1 < doc->nchapters) {
+      /* the article's next section follows on the same page: the pages that are final leave,
+       * the boxes of the last one stay for the next section to fill it */
+      size_t used = lo_paginate(&l, &l.vl, LO_PAGES_BODY, true);
+      drop_boxes(&l, used, keep_draws, keep_links, keep_refs);
+      mark_draws = l.out.ndraws;
+      mark_links = l.out.nlinks;
+      size_t done = c + 1; /* the pages to come begin in the first chapter with content left */
+      for (size_t j = 0; j < l.vl.n; j++)
+        if (l.vl.v[j].kind == VB_CONTENT) {
+          done = (size_t)l.vl.v[j].chapter;
+          break;
+        }
+      if (lo->npages > 0)
+        report_pages(&l, done, &reported);
+      continue;
+    }
     l.next.keep_prev = false;
     l.next.keep_lines = 0;
-    lo_paginate(&l, &l.vl, LO_PAGES_BODY);
+    (void)lo_paginate(&l, &l.vl, LO_PAGES_BODY, false);
     l.vl.n = 0;
     l.out.ndraws = mark_draws = keep_draws;
     l.out.nlinks = mark_links = keep_links;

@@ -368,12 +368,14 @@ void lo_place_box(L *l, tb_page *p, const vbox *b, float top, const tb_draw *dra
 void lo_add_centered(tb_page *p, L *l, int elem, tb_face f, float size, float y, const char *s, float gray);
 /* Moves draws and links from index d0/l0 on by dx (to the text block's left edge). */
 void lo_shift_x(L *l, size_t d0, size_t l0, float dx);
-/* Breaks vl into pages appended to the layout's. */
 /* How many content boxes keep a heading company at the foot of a page: it opens the next page
  * rather than end one with fewer than this many lines of what follows it. */
 #define HEADING_KEEP_LINES 2
 
-void lo_paginate(L *l, const vlist *vl, lo_pages kind);
+/* Breaks vl into pages appended to the layout's; returns how many of its boxes were used: all
+ * of them, or with `partial` those of the pages that what is added to vl later cannot change
+ * (the rest is left for a later call, with more boxes). */
+size_t lo_paginate(L *l, const vlist *vl, lo_pages kind, bool partial);
 
 /* ------------------------------------------------------------------------------------------ */
 /* front.c */
