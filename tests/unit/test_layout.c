@@ -308,6 +308,11 @@ static void test_book_chapters_open_pages(void **state) {
     unlay(&r);
     free(src);
   }
+  /* two '#' chapters in one file make a book by default */
+  laid b = lay("---\ntitle: B\n---\n# One\n\ntext\n\n# Two\n\ntext\n", TB_PAPER_A4);
+  assert_true(tb_doc_is_book(b.doc));
+  assert_int_equal(b.lo->npages, 4); /* title, contents, a page per chapter */
+  unlay(&b);
   /* class: article keeps two '#' chapters flowing */
   laid r = lay("---\ntitle: A\nclass: article\n---\n# One\n\ntext\n\n# Two\n\ntext\n", TB_PAPER_A4);
   assert_int_equal(r.lo->npages, 2);
