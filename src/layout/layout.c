@@ -104,8 +104,8 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   /* 1. footnotes, then the body, chapter by chapter. A book's chapters each open a new page, so
    *    each is laid out and paginated on its own and its scratch boxes are dropped before the
    *    next: memory holds the pages and one chapter's boxes, not the whole book's twice. An
-   *    article's sections flow from one to the next: its chapters make one list, paginated once
-   *    at the end (an article is short). */
+   *    article's sections flow from one to the next: after each, the pages that are final are
+   *    made and their boxes dropped; the last page's boxes wait for the next section. */
   lo_layout_notes(&l);
   lo_shift_x(&l, 0, 0, l.g.inner);
   size_t keep_draws = l.out.ndraws, keep_links = l.out.nlinks, keep_refs = l.out.nfnrefs;
@@ -125,8 +125,6 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
     l.next.marker = NULL;
     /* the text block's left edge: the chapter's draws are relative to it so far */
     lo_shift_x(&l, mark_draws, mark_links, l.g.inner);
-    mark_draws = l.out.ndraws;
-    mark_links = l.out.nlinks;
     if (!l.book && c + 1 < doc->nchapters) {
       /* the article's next section follows on the same page: the pages that are final leave,
        * the boxes of the last one stay for the next section to fill it */
