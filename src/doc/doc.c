@@ -121,6 +121,17 @@ const char *tb_doc_strndup(tb_doc *doc, const char *s, size_t n) {
 
 const char *tb_doc_strdup(tb_doc *doc, const char *s) { return tb_arena_strdup(&doc->arena, s); }
 
+bool tb_doc_is_book(const tb_doc *doc) {
+  if (doc->meta.doc_class)
+    return strcmp(doc->meta.doc_class, "book") == 0;
+  if (doc->nsources > 1)
+    return true;
+  int level1 = 0;
+  for (size_t h = 0; h < doc->nheadings && level1 < 2; h++)
+    level1 += doc->headings[h].level == 1;
+  return level1 >= 2;
+}
+
 int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const char *source) {
   tb_grow(&doc->chapters, &doc->chapters_cap, doc->nchapters + 1, sizeof *doc->chapters);
   tb_chapter *c = &doc->chapters[doc->nchapters];

@@ -99,6 +99,7 @@ typedef struct tb_meta {
   const char **keywords;
   size_t nkeywords;
   bool m_authors, m_keywords; /* -M gave author / keywords: later ones add to its list */
+  const char *doc_class; /* "article", "book", or NULL: chosen by tb_doc_is_book */
 } tb_meta;
 
 typedef struct tb_doc {
@@ -119,6 +120,7 @@ typedef struct tb_doc {
   long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */
   const char *uuid;      /* "urn:uuid:..." or the identifier given */
   const char *base_dir;  /* folder of the first source */
+  size_t nsources;       /* the source files read (1 for a document read from memory) */
   bool has_images;
 } tb_doc;
 
@@ -135,6 +137,12 @@ const char *tb_node_type_name(tb_node_type t);
 /** Strings owned by doc, valid until tb_doc_free. */
 const char *tb_doc_strndup(tb_doc *doc, const char *s, size_t n);
 const char *tb_doc_strdup(tb_doc *doc, const char *s);
+
+/** Whether the document is set as a book (a title page, then the contents, each chapter opening
+ * a page) rather than an article (title and contents on one page, sections flowing): the
+ * front matter's `class` when given, else a book when its chapters come from several sources or
+ * one source has two or more level-1 headings. */
+bool tb_doc_is_book(const tb_doc *doc);
 
 /** Appends a chapter; returns its index. */
 int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const char *source);

@@ -25,12 +25,13 @@ typedef enum {
   KEY_IDENTIFIER,
   KEY_RIGHTS,
   KEY_COVER,
+  KEY_CLASS,
   KEY__COUNT
 } fm_key;
 
 static const char *const key_names[KEY__COUNT] = {
     "title",       "subtitle", "author",     "lang",   "date",  "category",
-    "description", "keywords", "identifier", "rights", "cover",
+    "description", "keywords", "identifier", "rights", "cover",  "class",
 };
 
 /* Where the block is in the file (split_block's result). */
@@ -421,6 +422,7 @@ static int read_known(fm_ctx *c, fm_key k) {
   case KEY_IDENTIFIER: slot = &m->identifier; break;
   case KEY_RIGHTS: slot = &m->rights; break;
   case KEY_COVER: slot = &m->cover; break;
+  case KEY_CLASS: slot = &m->doc_class; break;
   case KEY__COUNT:
     return -1;
   }
@@ -446,6 +448,10 @@ static int read_known(fm_ctx *c, fm_key k) {
     if (s && !date_ok(s))
       return fail_at(c, at, TB_ERR_YAML, "date: '%s' is not a real date written YYYY-MM-DD",
                      printable(s, strlen(s), buf));
+    break;
+  case KEY_CLASS:
+    if (s && strcmp(s, "article") != 0 && strcmp(s, "book") != 0)
+      return fail_at(c, at, TB_ERR_YAML, "class: '%s' is neither article nor book", printable(s, strlen(s), buf));
     break;
   case KEY_SUBTITLE:
   case KEY_AUTHOR:
@@ -755,6 +761,12 @@ int tb_meta_apply_arg(tb_doc *doc, tb_meta *meta, const char *arg, tb_error *err
   case KEY_IDENTIFIER: meta->identifier = s; break;
   case KEY_RIGHTS: meta->rights = s; break;
   case KEY_COVER: meta->cover = s; break;
+  case KEY_CLASS:
+    if (s && strcmp(s, "article") != 0 && strcmp(s, "book") != 0)
+      return tb_error_set(err, TB_ERR_USAGE, "-M", 0, 0, "class: '%s' is neither article nor book",
+                          printable(s, strlen(s), buf));
+    meta->doc_class = s;
+    break;
   case KEY__COUNT: break;
   }
   return 0;

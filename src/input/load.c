@@ -296,6 +296,15 @@ static int import_one(tb_doc *doc, const char *path, const char *dir, const char
     meta->cover = img->image.path;
     doc->has_images = false; /* the cover is not an image of the text */
   }
+  /* A book's first file that holds only front matter gives the book its metadata and title
+   * page, and is no chapter: no empty page, no entry in the contents or the spine. */
+  if (first && !split) {
+    size_t i = body_off;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+      i++;
+    if (i == len)
+      return 0;
+  }
   tb_md_source src = {
       .path = tb_doc_strdup(doc, path),
       .dir = dir,
@@ -445,6 +454,7 @@ tb_doc *tb_load_files_meta(const char *const *paths, size_t n, const char *const
     return NULL;
   }
   tb_doc *doc = tb_doc_new();
+  doc->nsources = n;
   tb_buf all = {0};
   for (size_t i = 0; i < n && !tb_error_is_set(err); i++) {
     size_t len = 0;
@@ -463,6 +473,7 @@ tb_doc *tb_load_files_meta(const char *const *paths, size_t n, const char *const
 
 tb_doc *tb_load_memory(const char *name, const char *dir, const char *data, size_t len, tb_error *err) {
   tb_doc *doc = tb_doc_new();
+  doc->nsources = 1;
   tb_buf all = {0};
   if (len > TB_MAX_SOURCE_BYTES)
     tb_error_set(err, TB_ERR_LIMIT, name, 0, 0, "source is larger than %u bytes", TB_MAX_SOURCE_BYTES);

@@ -37,7 +37,8 @@ static void layout_heading(L *l, const tb_node *n) {
   int level = n->as.heading.level;
   int idx = n->as.heading.index;
   const tb_chapter *ch = &l->doc->chapters[l->at.chapter];
-  bool chapter_title = ch->heading == idx;
+  /* a book's chapter title opens its page, bigger; an article's section heading flows */
+  bool chapter_title = l->book && ch->heading == idx;
   float size = heading_size[level];
   if (chapter_title) {
     size = level <= 1 ? 22.0f : 19.0f;
@@ -64,11 +65,18 @@ static void layout_heading(L *l, const tb_node *n) {
   for (size_t i = first + 1; i < l->vl.n; i++)
     l->vl.v[i].keep_prev = true;
   lo_add_glue(l, chapter_title ? 14.0f : size * 0.45f);
-  l->next.keep_prev = true; /* a heading is never the last thing on a page */
+  /* a heading is never stranded at the foot of a page: it keeps at least two lines of what
+   * follows (a heading right after it keeps its own) */
+  l->next.keep_lines = HEADING_KEEP_LINES;
 }
 
-/* Code blocks and raw HTML: monospace, never justified or hyphenated, long lines wrapped at
- * the character that reaches the margin. */
+/* Code blocks and raw HTML: monospace on a light tint, inset from its edges, never justified
+ * or hyphenated. A line too long breaks at a space, or after / - . , before it ever breaks
+ * inside a token (tb_code_wrap); its continuation is indented two columns behind a gray ↪. */
+#define CODE_INSET 8.0f /* from the tint's left edge to the text */
+#define CODE_PAD 4.0f   /* the tint above the first line and below the last */
+#define CODE_TINT 0.945f
+
 static void layout_code(L *l, const tb_node *n) {
   float size = BODY_SIZE * CODE_SCALE, lead = size * 1.32f;
   const char *s = n->literal;
@@ -76,10 +84,10 @@ static void layout_code(L *l, const tb_node *n) {
   if (len && s[len - 1] == '\n')
     len--;
   float cw = (float)tb_font_advance(&l->fonts->face[TB_FACE_MONO], 'M') * size / 1000.0f;
-  size_t cols = cw > 0 ? (size_t)((l->frame.width - 8.0f) / cw) : 80;
+  size_t cols = cw > 0 ? (size_t)((l->frame.width - 2 * CODE_INSET) / cw) : 80;
   if (cols < 8)
     cols = 8;
-  lo_add_glue(l, PARA_SKIP);
+  lo_add_glue(l, PARA_SKIP + 2.0f);
   size_t first = l->vl.n;
   size_t pos = 0;
   tb_buf line = {0};
@@ -90,38 +98,63 @@ static void layout_code(L *l, const tb_node *n) {
     size_t e = pos;
     while (e < len && s[e] != '\n')
       e++;
-    /* expand tabs to 4 columns and wrap at `cols` characters */
+    /* expand tabs to 4 columns; wrap where tb_code_wrap says */
     size_t p = pos;
+    bool cont = false;
     do {
       tb_buf_clear(&line);
-      size_t col = 0, q = p;
-      while (q < e && col < cols) {
+      size_t q = p + tb_code_wrap(s + p, e - p, cont ? cols - 2 : cols);
+      size_t col = 0, end = q;
+      if (q < e) /* the spaces at a break are not drawn */
+        while (end > p && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+          end--;
+      for (size_t r = p; r < end;) {
         size_t k;
-        uint32_t cp = tb_utf8_decode(s + q, e - q, &k);
+        uint32_t cp = tb_utf8_decode(s + r, end - r, &k);
         if (cp == '\t') {
-          size_t to = (col / 4 + 1) * 4;
-          while (col < to && col < cols) {
+          for (size_t to = (col / 4 + 1) * 4; col < to; col++)
             tb_buf_putc(&line, ' ');
-            col++;
-          }
         } else {
-          tb_buf_put(&line, s + q, k);
+          tb_buf_put(&line, s + r, k);
           col++;
         }
-        q += k;
+        r += k;
       }
-      vbox *vb = lo_open_box(l, lead, lead * 0.76f);
-      if (l->vl.n - 1 > first && (l->vl.n - 1 == first + 1 || q >= len))
+      bool top = l->vl.n == first, bottom = q >= len;
+      float h = lead + (top ? CODE_PAD : 0) + (bottom ? CODE_PAD : 0);
+      vbox *vb = lo_open_box(l, h, (top ? CODE_PAD : 0) + lead * 0.76f);
+      if (l->vl.n - 1 > first && (l->vl.n - 1 == first + 1 || bottom))
         vb->keep_prev = true; /* at least two lines together at each end */
       vb->start_node = n;
       vb->start_off = p;
+      /* the tint: a band as tall as the box (a hair more, so bands join without a seam) */
+      tb_draw *t = lo_add_draw(l);
+      t->kind = TB_DRAW_RULE;
+      t->elem = 0;
+      t->x = l->frame.left;
+      t->w = l->frame.width;
+      t->y = h / 2;
+      t->line_width = h + 0.4f;
+      t->gray = CODE_TINT;
+      float x = l->frame.left + CODE_INSET;
+      if (cont) {
+        tb_draw *m = lo_add_draw(l);
+        m->kind = TB_DRAW_TEXT;
+        m->elem = 0; /* the mark of a continued line is not the code's */
+        m->face = TB_FACE_MONO;
+        m->size = size;
+        m->x = x;
+        m->y = vb->base;
+        m->gray = 0.55f;
+        lo_set_draw_text(l, m, "\xE2\x86\xAA", 3, lo_text_width(l, TB_FACE_MONO, size, "\xE2\x86\xAA", 3));
+        x += 2 * cw;
+      }
       /* lay out the characters as boxes so glyph fallback applies */
       style st = lo_base_style(size);
       st.face = TB_FACE_MONO;
       st.code = true;
       size_t save = l->para.n;
       lo_push_text_boxes(l, line.data ? line.data : "", line.len, &st, n, p);
-      float x = l->frame.left + 4.0f;
       for (size_t i = save; i < l->para.n; i++) {
         pbox *b = &l->para.boxes[i];
         tb_draw *d = lo_add_draw(l);
@@ -131,20 +164,22 @@ static void layout_code(L *l, const tb_node *n) {
         d->x = x;
         d->y = vb->base;
         /* where the source line ends (not a wrap), a space glyph, as between the lines of a
-         * paragraph, so that text read from the structure tree keeps its lines apart */
-        bool line_end = i + 1 == l->para.n && q >= e && e < len;
+         * paragraph, so that text read from the structure tree keeps its lines apart; at a
+         * wrap after a space, that space */
+        bool line_end = i + 1 == l->para.n && ((q >= e && e < len) || (q < e && end < q));
         lo_set_draw_text_ending(l, d, b->s, b->len, (float)l->para.items[i].width, line_end ? " " : "");
         x += (float)l->para.items[i].width;
       }
       l->para.n = save;
       lo_close_box(l, vb);
       p = q;
+      cont = true;
     } while (p < e);
     pos = e + 1;
   } while (pos <= len);
   tb_buf_free(&line);
   l->cur_elem = was;
-  lo_add_glue(l, PARA_SKIP);
+  lo_add_glue(l, PARA_SKIP + 2.0f);
 }
 
 static void layout_rule(L *l) {
@@ -173,6 +208,29 @@ static const tb_node *only_image(const tb_node *para) {
       return NULL;
   }
   return img;
+}
+
+/* One thin rule of a missing image's frame: from (x, y) by (w, h), y downward in its box. */
+static void frame_rule(L *l, float x, float y, float w, float h) {
+  tb_draw *d = lo_add_draw(l);
+  d->kind = TB_DRAW_RULE;
+  d->elem = 0; /* the frame is drawn, not read */
+  d->x = x;
+  d->y = y;
+  d->w = w;
+  d->h = h;
+  d->line_width = 0.6f;
+  d->gray = 0.45f;
+}
+
+/* The top or bottom edge of a missing image's frame: a box of its own with the corners' sides. */
+static void frame_edge(L *l, float x0, float x1, bool top) {
+  const float h = 7.0f;
+  vbox *vb = lo_open_box(l, h, h);
+  frame_rule(l, x0, top ? 0 : h, x1 - x0, 0);
+  frame_rule(l, x0, 0, 0, h);
+  frame_rule(l, x1, 0, 0, h);
+  lo_close_box(l, vb);
 }
 
 /* A block image: scaled to the text width (and to a share of the page height), never split,
@@ -237,7 +295,40 @@ static void layout_image(L *l, const tb_node *img) {
       lo_push_fragment(l, t, strlen(t), &st, NULL, 0);
     }
   }
-  lo_set_paragraph(l, &pf);
+  if (img->image.path) {
+    lo_set_paragraph(l, &pf);
+  } else {
+    /* an image we could not carry: its text in a framed box, so that nobody misses it */
+    lo_frame saved = l->frame;
+    float x0 = saved.left + 12.0f, x1 = saved.left + saved.width - 12.0f;
+    l->frame.left = x0 + 10.0f;
+    l->frame.width = x1 - x0 - 20.0f > 24.0f ? x1 - x0 - 20.0f : 24.0f;
+    size_t first = l->vl.n;
+    frame_edge(l, x0, x1, true);
+    lo_set_paragraph(l, &pf);
+    frame_edge(l, x0, x1, false);
+    for (size_t i = first + 1; i < l->vl.n; i++) {
+      vbox *b = &l->vl.v[i];
+      b->keep_prev = true; /* never cut */
+      if (i + 1 < l->vl.n) { /* the sides of the lines; the edges draw their own */
+        size_t d0 = l->out.ndraws;
+        frame_rule(l, x0, 0, 0, b->h);
+        frame_rule(l, x1, 0, 0, b->h);
+        /* the box's draws must be contiguous: move the sides in front of the next box's */
+        if (b->d1 != d0) {
+          tb_draw sides[2] = {l->out.draws[d0], l->out.draws[d0 + 1]};
+          memmove(&l->out.draws[b->d1 + 2], &l->out.draws[b->d1], (d0 - b->d1) * sizeof sides[0]);
+          memcpy(&l->out.draws[b->d1], sides, sizeof sides);
+          for (size_t j = i + 1; j < l->vl.n; j++) {
+            l->vl.v[j].d0 += 2;
+            l->vl.v[j].d1 += 2;
+          }
+        }
+        b->d1 += 2;
+      }
+    }
+    l->frame = saved;
+  }
   l->cur_elem = was;
   l->next.keep_prev = false;
   lo_add_glue(l, PARA_SKIP);
@@ -335,13 +426,13 @@ static void layout_block(L *l, const tb_node *n) {
     l->frame.width -= QUOTE_INDENT;
     if (l->frame.width < 24)
       l->frame.width = 24;
-    lo_add_glue(l, PARA_SKIP);
+    lo_add_glue(l, BLOCK_SKIP);
     int was = lo_open_elem(l, TB_ROLE_BLOCKQUOTE);
     lo_layout_blocks(l, n->first);
     l->cur_elem = was;
     l->quotes.depth--;
     l->frame = saved;
-    lo_add_glue(l, PARA_SKIP);
+    lo_add_glue(l, BLOCK_SKIP);
     break;
   }
   case TB_NODE_LIST:

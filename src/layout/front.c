@@ -69,6 +69,63 @@ static void title_page(L *l, tb_page *p) {
   }
 }
 
+/* An article's title block, as boxes at the head of its first page (the contents follow): the
+ * category, the title, the subtitle, the authors and the date, centered. */
+static void title_block(L *l) {
+  const tb_meta *m = &l->doc->meta;
+  tb_buf authors = {0};
+  for (size_t i = 0; i < m->nauthors; i++) {
+    if (i && i + 1 == m->nauthors)
+      tb_buf_printf(&authors, " %s ", tb_i18n(m->lang, TB_STR_AND));
+    else if (i)
+      tb_buf_puts(&authors, ", ");
+    tb_buf_puts(&authors, m->authors[i]);
+  }
+  char date[64] = "";
+  int yy, mm, dd;
+  if (m->date && tb_date_parse(m->date, &yy, &mm, &dd))
+    (void)snprintf(date, sizeof date, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
+  struct { const char *s; tb_face f; float size, lead, gap; tb_role role; } parts[] = {
+      {m->category, TB_FACE_ITALIC, 11.0f, 14.0f, 10.0f, TB_ROLE_P},
+      {m->title, TB_FACE_BOLD, 22.0f, 27.0f, 8.0f, TB_ROLE_H1}, /* the title: h1, as in the EPUB */
+      {m->subtitle, TB_FACE_ITALIC, 13.0f, 17.0f, 6.0f, TB_ROLE_P},
+      {authors.data, TB_FACE_REGULAR, 11.5f, 15.0f, 4.0f, TB_ROLE_P},
+      {date, TB_FACE_REGULAR, 10.5f, 14.0f, 0, TB_ROLE_P},
+  };
+  l->frame.left = 0;
+  l->frame.width = l->text_w;
+  lo_add_glue(l, 24.0f);
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+    if (!parts[k].s || !*parts[k].s)
+      continue;
+    style st = lo_base_style(parts[k].size);
+    st.face = parts[k].f;
+    st.nohyph = true;
+    if (k == 4)
+      st.gray = 0.2f;
+    else if (k == 0)
+      st.gray = 0.3f;
+    lo_push_fragment(l, parts[k].s, strlen(parts[k].s), &st, NULL, 0);
+    para_fmt pf = {parts[k].size, parts[k].lead, false, true, 0, false};
+    l->cur_elem = lo_new_elem(l, parts[k].role, 1);
+    lo_set_paragraph(l, &pf);
+    l->cur_elem = 0;
+    lo_add_glue(l, parts[k].gap);
+  }
+  tb_buf_free(&authors);
+  /* a short rule under the block, before the contents */
+  lo_add_glue(l, 14.0f);
+  vbox *vb = lo_open_box(l, 6.0f, 3.0f);
+  tb_draw *d = lo_add_draw(l);
+  d->kind = TB_DRAW_RULE;
+  d->x = l->text_w * 0.4f;
+  d->y = 3.0f;
+  d->w = l->text_w * 0.2f;
+  d->line_width = 0.5f;
+  d->gray = 0.4f;
+  lo_close_box(l, vb);
+}
+
 /* The contents list heading h: to level 3, and only a heading that was laid out. */
 static bool in_contents(const L *l, size_t h) {
   return l->doc->headings[h].level <= 3 && l->lo->heading_page[h] >= 0;
@@ -79,17 +136,18 @@ static bool in_contents(const L *l, size_t h) {
 static void contents_list(L *l, vlist *out, const int *chapter_heading) {
   vlist saved_vl = l->vl;
   lo_frame saved = l->frame;
-  l->vl = (vlist){0};
+  l->vl = *out; /* after an article's title block */
   /* title */
   {
-    style st = lo_base_style(19.0f);
+    float size = l->book ? 19.0f : 15.0f;
+    style st = lo_base_style(size);
     st.face = TB_FACE_BOLD;
     const char *t = tb_i18n(l->doc->meta.lang, TB_STR_CONTENTS);
     l->frame.left = 0;
     l->frame.width = l->text_w;
     lo_push_fragment(l, t, strlen(t), &st, NULL, 0);
-    para_fmt pf = {19.0f, 24.0f, false, false, 0, false};
-    lo_add_glue(l, 36.0f);
+    para_fmt pf = {size, size * 1.25f, false, false, 0, false};
+    lo_add_glue(l, l->book ? 36.0f : 22.0f);
     l->cur_elem = lo_new_elem(l, TB_ROLE_H1, 1);
     lo_set_paragraph(l, &pf);
     lo_add_glue(l, 16.0f);
@@ -206,6 +264,16 @@ void lo_front_matter(L *l) {
       chapter_heading[doc->chapters[c].heading] = 1;
   size_t d_mark = l->out.ndraws, l_mark = l->out.nlinks;
   vlist cl = {0};
+  /* an article's first page: its title block, then the contents */
+  if (!l->book) {
+    vlist saved_vl = l->vl;
+    lo_frame saved = l->frame;
+    l->vl = (vlist){0};
+    title_block(l);
+    cl = l->vl;
+    l->vl = saved_vl;
+    l->frame = saved;
+  }
   /* no page of contents without an entry (an article with no heading to level 3) */
   bool listed = false;
   for (size_t h = 0; h < doc->nheadings && !listed; h++)
@@ -216,12 +284,14 @@ void lo_front_matter(L *l) {
   free(chapter_heading);
   /* its pages, after the body's for now */
   size_t nbody = lo->npages;
-  lo_paginate(l, &cl, LO_PAGES_FRONT);
+  (void)lo_paginate(l, &cl, LO_PAGES_FRONT, false);
   free(cl.v);
   size_t ncp = lo->npages - nbody;
 
-  /* the title page and the contents pages in front of the body */
-  size_t nfront = 1 + ncp;
+  /* the title page and the contents pages in front of the body (an article's title is on its
+   * first page of contents) */
+  size_t title_pages = l->book ? 1 : 0;
+  size_t nfront = title_pages + ncp;
   tb_page *cpages = tb_xmalloc((ncp + 1) * sizeof *cpages);
   memcpy(cpages, lo->pages + nbody, ncp * sizeof *cpages);
   tb_grow(&lo->pages, &lo->pages_cap, nbody + nfront, sizeof *lo->pages);
@@ -230,9 +300,11 @@ void lo_front_matter(L *l) {
   memmove(lo->info + nfront, lo->info, nbody * sizeof *lo->info);
   lo->npages = nbody + nfront;
   lo->nfront = nfront;
-  memset(&lo->pages[0], 0, sizeof lo->pages[0]);
-  title_page(l, &lo->pages[0]);
-  memcpy(lo->pages + 1, cpages, ncp * sizeof *cpages);
+  if (title_pages) {
+    memset(&lo->pages[0], 0, sizeof lo->pages[0]);
+    title_page(l, &lo->pages[0]);
+  }
+  memcpy(lo->pages + title_pages, cpages, ncp * sizeof *cpages);
   free(cpages);
   for (size_t i = 0; i < nfront; i++) {
     char r[32];
@@ -240,7 +312,7 @@ void lo_front_matter(L *l) {
     memset(&lo->info[i], 0, sizeof lo->info[i]);
     lo->info[i].label = lo_strndup(l, r, strlen(r));
     lo->info[i].chapter = -1;
-    if (i > 0)
+    if (i >= title_pages)
       lo_add_centered(&lo->pages[i], l, 0, TB_FACE_REGULAR, 9.0f, l->g.bottom - 30.0f, lo->info[i].label, 0);
   }
   for (size_t h = 0; h < doc->nheadings; h++)

@@ -35,6 +35,41 @@ static void report_pages(L *l, size_t chapters_done, size_t *reported) {
   *reported = lo->npages;
 }
 
+/* Drops the first `used` boxes of the vertical list (their pages are made) with their draws,
+ * links and footnote references: the scratch arrays keep their first keep_* entries (the
+ * footnotes') and what the remaining boxes point at, moved down. */
+static void drop_boxes(L *l, size_t used, size_t keep_draws, size_t keep_links, size_t keep_refs) {
+  if (used == 0)
+    return;
+  vlist *vl = &l->vl;
+  size_t d = l->out.ndraws, k = l->out.nlinks, f = l->out.nfnrefs;
+  for (size_t j = used; j < vl->n; j++) {
+    if (vl->v[j].d0 < d) d = vl->v[j].d0;
+    if (vl->v[j].l0 < k) k = vl->v[j].l0;
+    if (vl->v[j].f0 < f) f = vl->v[j].f0;
+  }
+  if (d > keep_draws)
+    memmove(l->out.draws + keep_draws, l->out.draws + d, (l->out.ndraws - d) * sizeof *l->out.draws);
+  if (k > keep_links)
+    memmove(l->out.links + keep_links, l->out.links + k, (l->out.nlinks - k) * sizeof *l->out.links);
+  if (f > keep_refs)
+    memmove(l->out.fnrefs + keep_refs, l->out.fnrefs + f, (l->out.nfnrefs - f) * sizeof *l->out.fnrefs);
+  l->out.ndraws -= d - keep_draws;
+  l->out.nlinks -= k - keep_links;
+  l->out.nfnrefs -= f - keep_refs;
+  memmove(vl->v, vl->v + used, (vl->n - used) * sizeof *vl->v);
+  vl->n -= used;
+  for (size_t j = 0; j < vl->n; j++) {
+    vbox *b = &vl->v[j];
+    b->d0 -= d - keep_draws;
+    b->d1 -= d - keep_draws;
+    b->l0 -= k - keep_links;
+    b->l1 -= k - keep_links;
+    b->f0 -= f - keep_refs;
+    b->f1 -= f - keep_refs;
+  }
+}
+
 tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err) {
   (void)err; /* nothing here fails: see layout.h */
   tb_layout *lo = tb_xcalloc(1, sizeof *lo);
@@ -45,6 +80,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   l.lo = lo;
   l.opts = opts;
   l.g = papers[opts->paper];
+  l.book = tb_doc_is_book(doc);
   l.text_w = l.g.w - l.g.inner - l.g.outer;
   l.text_h = l.g.h - l.g.top - l.g.bottom;
   l.frame.width = l.text_w;
@@ -65,12 +101,15 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   lo_new_elem(&l, TB_ROLE_NONE, 0);
   lo_new_elem(&l, TB_ROLE_DOCUMENT, 0);
 
-  /* 1. footnotes, then the body, chapter by chapter. Each chapter opens a new page, so each is
-   *    laid out and paginated on its own and its scratch boxes are dropped before the next:
-   *    memory holds the pages and one chapter's boxes, not the whole book's twice. */
+  /* 1. footnotes, then the body, chapter by chapter. A book's chapters each open a new page, so
+   *    each is laid out and paginated on its own and its scratch boxes are dropped before the
+   *    next: memory holds the pages and one chapter's boxes, not the whole book's twice. An
+   *    article's sections flow from one to the next: after each, the pages that are final are
+   *    made and their boxes dropped; the last page's boxes wait for the next section. */
   lo_layout_notes(&l);
   lo_shift_x(&l, 0, 0, l.g.inner);
   size_t keep_draws = l.out.ndraws, keep_links = l.out.nlinks, keep_refs = l.out.nfnrefs;
+  size_t mark_draws = keep_draws, mark_links = keep_links; /* draws not yet shifted */
   size_t reported = 0; /* body pages told to opts->on_pages */
   for (size_t c = 0; c < doc->nchapters; c++) {
     l.at.chapter = (int)c;
@@ -83,14 +122,32 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
       lo_set_elem_attr(&l, l.cur_elem, NULL, doc->chapters[c].lang);
     lo_layout_blocks(&l, doc->chapters[c].root->first);
     l.cur_elem = 0;
-    l.next.keep_prev = false;
     l.next.marker = NULL;
     /* the text block's left edge: the chapter's draws are relative to it so far */
-    lo_shift_x(&l, keep_draws, keep_links, l.g.inner);
-    lo_paginate(&l, &l.vl, LO_PAGES_BODY);
+    lo_shift_x(&l, mark_draws, mark_links, l.g.inner);
+    if (!l.book && c + 1 < doc->nchapters) {
+      /* the article's next section follows on the same page: the pages that are final leave,
+       * the boxes of the last one stay for the next section to fill it */
+      size_t used = lo_paginate(&l, &l.vl, LO_PAGES_BODY, true);
+      drop_boxes(&l, used, keep_draws, keep_links, keep_refs);
+      mark_draws = l.out.ndraws;
+      mark_links = l.out.nlinks;
+      size_t done = c + 1; /* the pages to come begin in the first chapter with content left */
+      for (size_t j = 0; j < l.vl.n; j++)
+        if (l.vl.v[j].kind == VB_CONTENT) {
+          done = (size_t)l.vl.v[j].chapter;
+          break;
+        }
+      if (lo->npages > 0)
+        report_pages(&l, done, &reported);
+      continue;
+    }
+    l.next.keep_prev = false;
+    l.next.keep_lines = 0;
+    (void)lo_paginate(&l, &l.vl, LO_PAGES_BODY, false);
     l.vl.n = 0;
-    l.out.ndraws = keep_draws;
-    l.out.nlinks = keep_links;
+    l.out.ndraws = mark_draws = keep_draws;
+    l.out.nlinks = mark_links = keep_links;
     l.out.nfnrefs = keep_refs;
     /* Not before the first page: a book whose chapters make none gets one below, in chapter 0. */
     if (lo->npages > 0)

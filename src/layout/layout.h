@@ -50,10 +50,12 @@ typedef struct tb_draw {
   float w, h;        /* RULE: end point offset (x + w, y + h); IMAGE: size */
   float line_width;  /* RULE */
   float gray;        /* TEXT/RULE: 0 black .. 1 white */
+  bool link;         /* TEXT: the text of a link, painted dark blue instead of gray */
   float word_space;  /* TEXT: advance added after each U+0020 of the text, in points (the
                         justification of its line: may be negative); 0 for natural spaces */
   const char *text;  /* TEXT: UTF-8, owned by the layout: one run of a line in one style, its
-                        words separated by single spaces (ending with one before a style change) */
+                        words separated by single spaces (ending with one before a style change;
+                        a code span's spaces all kept) */
   size_t len;
   const tb_node *image; /* IMAGE: the node (image.path, image.kind) */
   int elem;             /* the structure element it belongs to (tb_layout.elems); 0: an artifact */

@@ -32,6 +32,7 @@
 #define NOTE_SIZE 8.5f
 #define NOTE_LEAD 11.0f
 #define PARA_SKIP 5.0f
+#define BLOCK_SKIP 11.0f /* above and below a block quote or a table: about a line */
 #define LIST_INDENT 18.0f
 #define QUOTE_INDENT 16.0f
 #define HEAD_SIZE_PT 8.0f
@@ -201,6 +202,7 @@ typedef struct lo_next {
   int marker_elem;    /* the element of the marker */
   int heading;        /* heading to anchor on the next content box, or -1 */
   bool keep_prev;     /* the next content box keeps with the previous one */
+  int keep_lines;     /* so many next content boxes keep with the previous one (a heading's) */
   bool opens_chapter;
 } lo_next;
 
@@ -246,6 +248,7 @@ typedef struct L {
   const tb_layout_opts *opts;
   paper_geom g;
   float text_w, text_h;
+  bool book;      /* a book (each chapter opens a page) or an article (its sections flow) */
   /* the state */
   vlist vl;       /* the vertical list being built */
   lo_out out;
@@ -372,8 +375,14 @@ void lo_place_box(L *l, tb_page *p, const vbox *b, float top, const tb_draw *dra
 void lo_add_centered(tb_page *p, L *l, int elem, tb_face f, float size, float y, const char *s, float gray);
 /* Moves draws and links from index d0/l0 on by dx (to the text block's left edge). */
 void lo_shift_x(L *l, size_t d0, size_t l0, float dx);
-/* Breaks vl into pages appended to the layout's. */
-void lo_paginate(L *l, const vlist *vl, lo_pages kind);
+/* How many content boxes keep a heading company at the foot of a page: it opens the next page
+ * rather than end one with fewer than this many lines of what follows it. */
+#define HEADING_KEEP_LINES 2
+
+/* Breaks vl into pages appended to the layout's; returns how many of its boxes were used: all
+ * of them, or with `partial` those of the pages that what is added to vl later cannot change
+ * (the rest is left for a later call, with more boxes). */
+size_t lo_paginate(L *l, const vlist *vl, lo_pages kind, bool partial);
 
 /* ------------------------------------------------------------------------------------------ */
 /* front.c */

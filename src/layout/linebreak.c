@@ -429,3 +429,40 @@ size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_par
     push_line(lines, &nl, &cap, (tb_lb_line){start, n, 0, false, false});
   return nl;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Lines of code: where a line too long for its columns breaks */
+
+size_t tb_code_wrap(const char *s, size_t n, size_t cols) {
+  size_t col = 0, i = 0;
+  size_t after_space = 0, after_punct = 0; /* the last places to break found, 0: none */
+  size_t half = 0;                         /* the byte where the second half of the line begins */
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t w = c == '\t' ? (col / 4 + 1) * 4 - col : 1;
+    if (col + w > cols && i > 0)
+      break;
+    size_t k = 1;
+    while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+      k++;
+    col += w;
+    i += k;
+    if (!half && col * 2 > cols)
+      half = i;
+    if ((c == ' ' || c == '\t') && i < n && s[i] != ' ' && s[i] != '\t')
+      after_space = i;
+    else if ((c == '/' || c == '-' || c == '.' || c == ',') && i < n && s[i] != ' ' && s[i] != '\t')
+      after_punct = i;
+  }
+  if (i >= n)
+    return n;
+  /* the break is before s[i]: spaces there stay at the end of this line */
+  if (s[i] == ' ' || s[i] == '\t') {
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+      i++;
+    return i;
+  }
+  if (after_space && (after_space >= half || after_space > after_punct))
+    return after_space;
+  return after_punct ? after_punct : i;
+}

@@ -98,4 +98,14 @@ size_t tb_linebreak(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb
  */
 size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb_lb_line **lines);
 
+/**
+ * Where a line of code s[0..n) (UTF-8, no newline) breaks when it is wider than `cols` columns
+ * (a character one column, a tab to the next multiple of 4): the length of the part that goes
+ * on this line. All of it (n) when it fits. Else the break falls after a run of spaces, or
+ * after one of / - . , where a token must break; a space in the second half of the line is
+ * preferred to punctuation nearer the margin; inside a token only when the line has no such
+ * place. Always at least one character (cols >= 1) and never inside a UTF-8 sequence.
+ */
+size_t tb_code_wrap(const char *s, size_t n, size_t cols);
+
 #endif

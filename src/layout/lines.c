@@ -51,6 +51,10 @@ vbox *lo_open_box(L *l, float h, float base) {
     vb->keep_prev = true;
     l->next.keep_prev = false;
   }
+  if (l->next.keep_lines > 0) {
+    vb->keep_prev = true;
+    l->next.keep_lines--;
+  }
   if (l->next.opens_chapter) {
     vb->opens_chapter = true;
     l->next.opens_chapter = false;
@@ -102,6 +106,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   l->link.elem = link;
   if (link)
     d->elem = link;
+  d->link = st->uri || st->heading >= 0;
   d->face = st->face;
   d->size = st->size;
   d->x = x;
@@ -230,8 +235,11 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
         if (it->stretch > 1e5)
           gw = 0;
         if (have && gw > 0) {
-          tb_buf_putc(&txt, ' ');
-          float extra = (float)gw - lo_space_width(l, cur.face, cur.size);
+          /* a code span's spaces are all drawn, at their width (push_spaces) */
+          size_t nsp = b->st.code && it->stretch == 0 && b->len > 1 ? b->len : 1;
+          for (size_t q = 0; q < nsp; q++)
+            tb_buf_putc(&txt, ' ');
+          float extra = ((float)gw - (float)nsp * lo_space_width(l, cur.face, cur.size)) / (float)nsp;
           if (ws_set && fabsf(extra - ws) > 1e-4f) {
             emit_segment(l, &txt, &cur, seg_x, vb->base, seg_w, ws, false);
             have = false;
@@ -240,7 +248,7 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
             ws_set = true;
           }
         }
-        if (pf->justify && !last && it->width > 0 && it->stretch < 1e5) {
+        if (pf->justify && !last && it->width > 0 && it->stretch > 0 && it->stretch < 1e5) {
           /* statistics: each justified space as a multiple of the natural one */
           tb_layout *lo = l->lo;
           float ratio = (float)(gw / it->width);

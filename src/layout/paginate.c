@@ -8,6 +8,8 @@
 
 typedef struct pagebuild {
   size_t v0, v1;    /* boxes on the page: v[v0, v1) */
+  bool final;       /* ended by a box that did not fit or a forced break, not by the list's end:
+                       boxes added to the list later would not change it */
   size_t nnotes;
   int notes[64];    /* footnote numbers placed at its foot (more are moved on) */
 } pagebuild;
@@ -129,11 +131,13 @@ void lo_shift_x(L *l, size_t d0, size_t l0, float dx) {
 static void fill_page(const L *l, const vlist *vl, size_t start, pagebuild *pb) {
   size_t end = start, best = 0, nrefs = 0;
   bool have_best = false;
+  pb->final = false;
   float y = 0, notes_h = 0;
   for (size_t j = start; j < vl->n; j++) {
     const vbox *b = &vl->v[j];
     if (b->kind == VB_PAGEBREAK && j > start) {
       end = j;
+      pb->final = true;
       break;
     }
     if (j > start && can_break_before(vl, j)) {
@@ -145,7 +149,10 @@ static void fill_page(const L *l, const vlist *vl, size_t start, pagebuild *pb) 
       add_notes += note_height(l, l->out.fnrefs[f]) + (nrefs == 0 && add_notes == 0 ? 8.0f : 0);
     float need = y + (b->kind == VB_GLUE ? 0 : b->h) + notes_h + add_notes;
     if (need > l->text_h && j > start) {
+      /* box j is content (glue adds no height here): every look past a glue before it ended
+       * at or before j, so the break is the one a longer list would have too */
       end = have_best ? best : j;
+      pb->final = true;
       break;
     }
     y += b->h;
@@ -179,14 +186,18 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
   info->body = true;
   info->chapter = vl->v[pb->v0].chapter;
   bool opens = false;
+  int section = info->chapter; /* an article's: the last section opened on the page, else the
+                                  one the page begins in */
   for (size_t j = pb->v0; j < pb->v1; j++) {
     const vbox *b = &vl->v[j];
     if (b->kind == VB_CONTENT && !info->node && b->start_node) {
       info->node = b->start_node;
       info->offset = b->start_off;
     }
-    if (b->opens_chapter)
+    if (b->opens_chapter) {
       opens = true;
+      section = b->chapter;
+    }
   }
   if (!info->node)
     info->node = l->doc->chapters[info->chapter].root;
@@ -212,10 +223,10 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
       }
     }
   }
-  /* running head: book title on left (even) pages, chapter title on right (odd) pages; none
-   * on a page that opens a chapter */
-  const char *running = l->doc->chapters[info->chapter].title; /* chapter title for right-hand heads */
-  if (!opens) {
+  /* running head: the title on left (even) pages, the chapter's or section's title on right
+   * (odd) pages; none on a page that opens a book's chapter */
+  const char *running = l->doc->chapters[l->book ? info->chapter : section].title;
+  if (!opens || !l->book) {
     const char *head = (body_no % 2 == 0 || !running) ? l->doc->meta.title : running;
     if (head) {
       /* long titles are cut at a word with an ellipsis to fit the head line */
@@ -252,7 +263,7 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
  * contents). Glue and page breaks at the top of a page are dropped, except on the front
  * matter's first page (the space above the contents' title). Each body page records where its
  * headings are and gets its furniture; front pages get theirs when they are put in front. */
-void lo_paginate(L *l, const vlist *vl, lo_pages kind) {
+size_t lo_paginate(L *l, const vlist *vl, lo_pages kind, bool partial) {
   float top = l->g.h - l->g.top;
   bool body = kind == LO_PAGES_BODY;
   size_t first_page = l->lo->npages;
@@ -265,6 +276,8 @@ void lo_paginate(L *l, const vlist *vl, lo_pages kind) {
       break;
     pagebuild pb;
     fill_page(l, vl, i, &pb);
+    if (partial && !pb.final)
+      return i; /* the rest waits for what follows it */
     tb_page *p = lo_new_page(l);
     size_t pi = l->lo->npages - 1;
     float cur = 0;
@@ -283,4 +296,5 @@ void lo_paginate(L *l, const vlist *vl, lo_pages kind) {
       finish_body_page(l, p, pi, vl, &pb);
     i = pb.v1;
   }
+  return vl->n;
 }

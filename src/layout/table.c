@@ -60,7 +60,7 @@ void lo_layout_table(L *l, const tb_node *t) {
   float table_w = 0;
   for (int c = 0; c < nc; c++)
     table_w += colw[c] + 2 * pad;
-  lo_add_glue(l, PARA_SKIP);
+  lo_add_glue(l, BLOCK_SKIP);
   lo_frame saved = l->frame; /* each cell sets its own */
   bool first_row = true;
   int was = lo_open_elem(l, TB_ROLE_TABLE), table = l->cur_elem;
@@ -154,5 +154,5 @@ void lo_layout_table(L *l, const tb_node *t) {
   free(nat);
   free(minw);
   free(colw);
-  lo_add_glue(l, PARA_SKIP);
+  lo_add_glue(l, BLOCK_SKIP);
 }

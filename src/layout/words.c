@@ -222,15 +222,25 @@ void lo_split_overlong(L *l, float max_w) {
   free(boxes);
 }
 
-static void push_space(L *l, const style *st) {
+/* Glue for `count` spaces. Inside a code span every space is kept at its width, never stretched
+ * or shrunk by the justification (`diff  -r` keeps its two); elsewhere a run of spaces is one
+ * TeX-like interword glue: stretch 1/2, shrink 1/3 of the space. */
+static void push_spaces(L *l, const style *st, size_t count) {
   float sw = lo_space_width(l, st->face == TB_FACE_FALLBACK ? TB_FACE_REGULAR : st->face, st->size);
-  if (st->code)
-    lo_push_item(l, TB_LB_GLUE, sw, sw * 0.5f, sw * 0.2f, 0, false, NULL);
-  else
-    /* TeX-like interword glue: stretch 1/2, shrink 1/3 of the space */
-    lo_push_item(l, TB_LB_GLUE, sw, sw * 0.5f, sw / 3.0f, 0, false, NULL);
+  if (st->code && count > 0) {
+    pbox pb = {0};
+    pb.s = "";
+    pb.len = count; /* lines.c draws so many spaces */
+    pb.st = *st;
+    lo_push_item(l, TB_LB_GLUE, sw * (float)count, 0, 0, 0, false, &pb);
+    l->para.boxes[l->para.n - 1].s = NULL;
+    return;
+  }
+  lo_push_item(l, TB_LB_GLUE, sw, sw * 0.5f, sw / 3.0f, 0, false, NULL);
   l->para.boxes[l->para.n - 1].st = *st;
 }
+
+static void push_space(L *l, const style *st) { push_spaces(l, st, 1); }
 
 /* Adds fragment text: words and the glue between them. */
 void lo_push_fragment(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off) {
@@ -240,10 +250,11 @@ void lo_push_fragment(L *l, const char *s, size_t n, const style *st, const tb_n
     uint32_t cp = tb_utf8_decode(s + i, n - i, &k);
     if (is_space_cp(cp)) {
       /* one glue for a run of spaces; none at the start of a paragraph or after glue */
+      size_t i0 = i;
       while (i < n && is_space_cp((unsigned char)s[i]))
         i++;
       if (l->para.n && l->para.items[l->para.n - 1].type != TB_LB_GLUE)
-        push_space(l, st);
+        push_spaces(l, st, i - i0);
       continue;
     }
     size_t j = i;

@@ -582,13 +582,17 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     mark_end(&mk);
     HPDF_Page_BeginText(p);
     pen.x = pen.y = 0; /* BT: the line matrix is the identity */
-    float gray = -1, size = -1;
+    float gray = -1, size = -1; /* gray -2: the links' blue */
     int face = -1;
     for (size_t k = 0; k < lp->ndraws && !ctx.first; k++) {
       const tb_draw *d = &lp->draws[k];
       if (d->kind != TB_DRAW_TEXT || !d->len)
         continue;
-      if (d->gray != gray) {
+      if (d->link && gray != -2) {
+        /* links told apart from the text, as on a screen; dark enough to print well */
+        HPDF_Page_SetRGBFill(p, 0.05f, 0.2f, 0.55f);
+        gray = -2;
+      } else if (!d->link && d->gray != gray) {
         HPDF_Page_SetGrayFill(p, d->gray);
         gray = d->gray;
       }

@@ -168,9 +168,9 @@ def check_nav(R, E, book):
     if len(book.sources) > 1:
         have = [L.words(t) for t in got]
         R.check("book: every chapter title in the nav toc, at the top level",
-                all(L.words(src.title) in have for src in book.sources)
-                and all(d == 1 for t, _, d, _ in toc if L.words(t) in [L.words(x.title) for x in book.sources]),
-                f"chapter titles {[src.title for src in book.sources]} vs toc {[(t, d) for t, _, d, _ in toc]}")
+                all(L.words(src.title) in have for src in book.chapter_sources)
+                and all(d == 1 for t, _, d, _ in toc if L.words(t) in [L.words(x.title) for x in book.chapter_sources]),
+                f"chapter titles {[src.title for src in book.chapter_sources]} vs toc {[(t, d) for t, _, d, _ in toc]}")
     check_nav_targets(R, E, toc)
     return toc
 

@@ -16,7 +16,10 @@
 # images embedded; links of the source as /Link annotations; page size = --paper; title page
 # shows title, subtitle, author; every word inside the page, nothing right of width - 40 pt, no
 # line past the text block; hyphenation keeps 2+ letters a side; no heading at a page foot;
-# --stats word spacing within bounds.
+# --stats word spacing within bounds. The class of document: a book's chapters each open a page;
+# an article's sections flow (a section opens a page only where its heading would be stranded at
+# the foot of the last one), at most one body page besides the last ends in its top half, and
+# its title is on page i with the contents; --max-pages N: the whole PDF has at most N pages.
 # Several --source options make one book (a chapter per source), as on terbit's command line.
 # Exit status: 0 all passed, 1 a check failed, 77 a required tool is missing.
 import argparse
@@ -35,6 +38,7 @@ def main():
     ap.add_argument("--source", action="append", required=True)
     ap.add_argument("--paper", default=None)
     ap.add_argument("--max-bytes", type=int, default=None, help="the PDF's size must not pass this")
+    ap.add_argument("--max-pages", type=int, default=None)
     args = ap.parse_args()
     L.need_tools("qpdf", "pdftotext", "pdfinfo", "pdffonts", "mutool")
     R = L.Report("check_pdf " + " ".join(os.path.basename(s) for s in args.source))
@@ -70,6 +74,7 @@ def main():
         check_text_block(R, text)
         check_hyphenation(R, text)
         check_stranded_headings(R, book, where, text)
+        check_class(R, book, where, text, args.max_pages)
         check_note_pages(R, book, text, where)
         check_links(R, q, text, book, pages)
         check_tags(R, pdf, q, book)
@@ -225,9 +230,9 @@ def check_contents(R, text, q, book, pages):
     R.check("contents lists every heading to level 3, in order", listed == want,
             f"listed {[e['text'] for e in entries]} vs headings {[h[1] for _, h in expected]}")
     if len(book.sources) > 1:
-        titles = [L.words(src.title) for src in book.sources]
+        titles = [L.words(src.title) for src in book.chapter_sources]
         R.check("book: every chapter title in the contents", all(t in listed for t in titles),
-                f"chapter titles {[src.title for src in book.sources]} vs entries {[e['text'] for e in entries]}")
+                f"chapter titles {[src.title for src in book.chapter_sources]} vs entries {[e['text'] for e in entries]}")
     nodots = [e["text"] for e in entries if not e["leaders"]]
     R.check("contents entries have dot leaders", not nodots, f"without leaders: {nodots}")
     xs = [e["num_x1"] for e in entries if e["num_x1"] is not None]
@@ -390,6 +395,67 @@ def check_stranded_headings(R, book, where, text):
         if p0 != p1:
             bad.append(f"{book.headings[h][1]!r} at the foot of page {text.labels[p0]}, its text on page {text.labels[p1]}")
     R.check("no heading stranded at the foot of a page", not bad, L.short("; ".join(bad), 800))
+
+
+def first_token_pages(book, where, text):
+    """The page of the first body word of each page: {page: index of the first token on it}."""
+    first = {}
+    for k in range(len(book.tokens)):
+        if where[k] is not None:
+            first.setdefault(text.stream[where[k]]["page"], k)
+    return first
+
+
+def check_class(R, book, where, text, max_pages):
+    cls = book.doc_class
+    npages = len(text.pages)
+    if max_pages is not None:
+        R.check(f"at most {max_pages} pages", npages <= max_pages, f"{npages} pages")
+    front = [i for i in range(npages) if i not in text.body_pages]
+    if cls == "article":
+        _, start = text.contents_entries()
+        listed = any(h[0] <= 3 for h in book.headings)
+        R.check("article: the contents begin on page i, under the title", start == 0 if listed else len(front) == 1,
+                f"contents on page {start}, {len(front)} front pages", f"{len(front)} front pages")
+    first = first_token_pages(book, where, text)
+    opens = {}  # heading -> page where it begins
+    for h in book.chapter_headings():
+        idx = [k for k, t in enumerate(book.tokens) if t.heading == h and where[k] is not None]
+        if idx:
+            opens[h] = text.stream[where[idx[0]]]["page"]
+    if cls == "book":
+        bad = [f"{book.headings[h][1]!r} on page {text.labels[p]}" for h, p in opens.items()
+               if first.get(p) is None or book.tokens[first[p]].heading != h]
+        R.check("book: each chapter opens a page", not bad, L.short("; ".join(bad), 600),
+                f"{len(opens)} chapters")
+        return
+    # An article: where a text line ends on a page, from the top of the text block (points).
+    bottoms = {}
+    for i in text.body_pages:
+        lines = text.body_lines.get(i, [])
+        if lines:
+            bottoms[i] = max(L.line_box(ln)[3] for ln in lines)
+    tops = {i: min(L.line_box(ln)[1] for ln in text.body_lines[i]) for i in bottoms}
+    if not bottoms:
+        return
+    block_top = min(tops.values())
+    block_bottom = max(bottoms.values())
+    middle = block_top + (block_bottom - block_top) / 2
+    body = [i for i in text.body_pages if i in bottoms]
+    short = [text.labels[i] for i in body[:-1] if bottoms[i] < middle]
+    R.check("article: at most one body page besides the last ends in its top half", len(short) <= 1,
+            f"pages {short} end above the middle", f"{len(body)} body pages")
+    # A section opens a page only where its heading and two lines would not fit below the last
+    # line of the page before (a heading of 15 pt with its space, two lines of 15.2 pt: < 90 pt).
+    bad = []
+    for h, p in opens.items():
+        if first.get(p) is None or book.tokens[first[p]].heading != h or p - 1 not in bottoms:
+            continue
+        room = block_bottom - bottoms[p - 1]
+        if room > 90:
+            bad.append(f"{book.headings[h][1]!r} opens page {text.labels[p]} with {room:.0f} pt free above")
+    R.check("article: a section opens a page only where its heading would be stranded", not bad,
+            L.short("; ".join(bad), 600), f"{len(opens)} sections")
 
 
 def check_note_pages(R, book, text, where):

@@ -33,7 +33,22 @@ tb_e2e_test(e2e_pdf_malay_long "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.p
 tb_e2e_test(e2e_pdf_malay_long_a5 "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md --paper a5)
 tb_e2e_test(e2e_pdf_default_article "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
-  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md --max-bytes 40000)
+  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md --max-pages 4 --max-bytes 40000)
+# The classes of document (tests/fixtures/classes): an article's sections flow, a book's chapters
+# open pages; the page counts are the targets of issue 13, stable facts of these fixtures.
+tb_e2e_test(e2e_pdf_note "pdf;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/note.md --max-pages 2)
+tb_e2e_test(e2e_pdf_howto "pdf;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/howto.md --max-pages 3)
+tb_e2e_test(e2e_pdf_howto_a5 "pdf;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/howto.md --paper a5)
+tb_e2e_test(e2e_pdf_36_chapters_book "pdf;class;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/chapters36-book.md)
+tb_e2e_test(e2e_pdf_36_sections_article "pdf;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/chapters36-article.md)
+tb_e2e_test(e2e_pdf_book_front_only "pdf;class;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/front-only.md
+  --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
 tb_e2e_test(e2e_pdf_book "pdf;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
 
@@ -53,6 +68,17 @@ if(TERBIT_HEAVY_TESTS)
     --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
   tb_e2e_test(e2e_pdfua_gfm_corpus "pdf;pdfua;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
     --terbit $<TARGET_FILE:terbit> --gfm-corpus ${TB_FIX}/gfm)
+  tb_e2e_test(e2e_epub_default_article "epub;epubcheck;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md)
+  tb_e2e_test(e2e_epub_36_sections_article "epub;epubcheck;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/chapters36-article.md)
+  tb_e2e_test(e2e_epub_36_chapters_book "epub;epubcheck;class;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/chapters36-book.md)
+  tb_e2e_test(e2e_epub_howto_a5 "epub;epubcheck;class" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/howto.md --paper a5)
+  tb_e2e_test(e2e_epub_book_front_only "epub;epubcheck;class;book" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/classes/front-only.md
+    --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
   tb_e2e_test(e2e_gfm_corpus "epub;epubcheck;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_gfm_corpus.py
     --terbit $<TARGET_FILE:terbit> --corpus ${TB_FIX}/gfm)
 endif()

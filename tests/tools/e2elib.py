@@ -412,7 +412,11 @@ class Book:
         self.links = []       # (text, url, line, path)
         self.noterefs = []    # (index in self.notes, index in self.tokens)
         multi = len(self.sources) > 1
-        for src in self.sources:
+        self.chapter_sources = []  # the sources that make chapters
+        for n, src in enumerate(self.sources):
+            if multi and n == 0 and not src.tokens and not src.notes:
+                continue  # a first file of front matter only: the book's metadata, no chapter
+            self.chapter_sources.append(src)
             base = len(self.tokens)
             hbase = len(self.headings)
             if multi:
@@ -430,6 +434,27 @@ class Book:
             self.notes += src.notes
             self.links += [(t, u, l, src.path) for t, u, l in src.links]
             self.images += [(u, l, src.path) for u, l in src.images]
+
+    @property
+    def doc_class(self):
+        """'article' or 'book', as terbit chooses: the front matter's class, else a book for
+        several sources or two or more level-1 headings."""
+        given = self.sources[0].meta.get("class")
+        if given in ("article", "book"):
+            return given
+        if len(self.sources) > 1:
+            return "book"
+        return "book" if sum(1 for h in self.headings if h[0] == 1) >= 2 else "article"
+
+    def chapter_headings(self):
+        """Indices of the headings that open chapters (a book) or sections (an article): each
+        source's title heading for several sources, else the shallowest level's headings."""
+        if not self.headings:
+            return []
+        if len(self.sources) > 1:
+            return [k for k, h in enumerate(self.headings) if h[0] == 1]
+        top = min(h[0] for h in self.headings)
+        return [k for k, h in enumerate(self.headings) if h[0] == top]
 
     def local_images(self):
         """Images that exist on disk (relative to their source)."""

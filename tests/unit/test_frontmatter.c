@@ -647,6 +647,26 @@ static void test_null_err_allowed(void **state) {
       tb_frontmatter_parse(f->doc, &f->meta, "t.md", src, strlen(src), &off, &line, NULL), -1);
 }
 
+/* class: article or book, else an error at the value; tb_doc_is_book follows it, and without
+ * it counts the sources and the level-1 headings. */
+static void test_class(void **state) {
+  fx *f = *state;
+  ok(f, "---\ntitle: T\nclass: book\n---\n");
+  assert_string_equal(f->meta.doc_class, "book");
+  ok(f, "---\ntitle: T\nclass: article\n---\n");
+  assert_string_equal(f->meta.doc_class, "article");
+  fails(f, "---\ntitle: T\nclass: novel\n---\n", 3, 8, "class: 'novel' is neither article nor book");
+  assert_int_equal(tb_warn_count(), 0); /* a known key */
+  tb_doc *d = tb_doc_new();
+  d->nsources = 1;
+  assert_false(tb_doc_is_book(d));
+  d->nsources = 2;
+  assert_true(tb_doc_is_book(d));
+  d->meta.doc_class = "article";
+  assert_false(tb_doc_is_book(d));
+  tb_doc_free(d);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -683,6 +703,7 @@ int main(void) {
       T(test_limit_keys),
       T(test_deep_nesting),
       T(test_null_err_allowed),
+      T(test_class),
   };
   return cmocka_run_group_tests_name("frontmatter", tests, NULL, NULL);
 }

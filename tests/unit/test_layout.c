@@ -106,17 +106,17 @@ static void test_article_pages_and_contents(void **state) {
   (void)state;
   laid r = lay(article(), TB_PAPER_A4);
   const tb_layout *lo = r.lo;
-  assert_int_equal(lo->nfront, 2); /* title page + one contents page */
+  /* an article: its title and its contents share page i, the body begins on page 1 */
+  assert_int_equal(lo->nfront, 1);
   assert_string_equal(lo->info[0].label, "i");
-  assert_string_equal(lo->info[1].label, "ii");
-  assert_string_equal(lo->info[2].label, "1");
+  assert_string_equal(lo->info[1].label, "1");
   for (size_t h = 0; h < r.doc->nheadings; h++) {
     int pg = lo->heading_page[h];
     assert_true(pg >= (int)lo->nfront);
     /* the contents page shows the label of the heading's page */
     const char *label = lo->info[pg].label;
     bool found = false;
-    const tb_page *cp = &lo->pages[1];
+    const tb_page *cp = &lo->pages[0];
     for (size_t k = 0; k + 1 < cp->ndraws; k++)
       /* entries are drawn word by word: find the entry's first word, then its number */
       if (cp->draws[k].kind == TB_DRAW_TEXT && cp->draws[k].len > 1 &&
@@ -149,7 +149,9 @@ static void test_page_starts_are_word_starts(void **state) {
                  pi->node->literal + (pi->offset > 10 ? pi->offset - 10 : 0), pi->node->literal + pi->offset);
     }
   }
-  assert_true(body > 6); /* A5 needs more pages than A4 */
+  laid a4 = lay(article(), TB_PAPER_A4);
+  assert_true(body > a4.lo->npages - a4.lo->nfront); /* A5 needs more pages than A4 */
+  unlay(&a4);
   unlay(&r);
 }
 
@@ -216,6 +218,133 @@ static void test_heading_never_last_on_page(void **state) {
   free(src);
 }
 
+/* The lowest baseline of body text on page p (the folio left out), PDF y. */
+static float lowest_text(const tb_layout *lo, size_t p) {
+  float low = lo->page_h;
+  for (size_t k = 0; k < lo->pages[p].ndraws; k++) {
+    const tb_draw *d = &lo->pages[p].draws[k];
+    if (d->kind == TB_DRAW_TEXT && d->size > 9.5f && d->y < low)
+      low = d->y;
+  }
+  return low;
+}
+
+/* Whether heading h is the first thing on its page (nothing drawn above it but the head). */
+static bool heading_opens_page(const tb_layout *lo, size_t h) {
+  int pg = lo->heading_page[h];
+  for (size_t k = 0; k < lo->pages[pg].ndraws; k++) {
+    const tb_draw *d = &lo->pages[pg].draws[k];
+    if (d->kind == TB_DRAW_TEXT && d->size > 9.5f && d->y > lo->heading_y[h] + 1.0f)
+      return false;
+  }
+  return true;
+}
+
+/* The generated sections of the classes' tests: `marks` before each title, paragraphs of
+ * varying lengths (a fixed sequence), so that headings fall at every height of a page. */
+static char *sections(const char *front, const char *marks, int n) {
+  char *src = malloc(400000);
+  strcpy(src, front);
+  unsigned seed = 13;
+  for (int i = 0; i < n; i++) {
+    sprintf(src + strlen(src), "%s Section %d\n\n", marks, i + 1);
+    int paras = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 4;
+    for (int p = 0; p < paras; p++) {
+      int words = 20 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 90;
+      for (int w = 0; w < words; w++)
+        strcat(src, w % 7 == 3 ? "valley " : w % 5 == 1 ? "fishermen " : "the river ");
+      strcat(src, "end.\n\n");
+    }
+  }
+  return src;
+}
+
+/* An article's sections flow: a section heading opens a page only where the page before had
+ * no room for it and two lines of what follows; at most one body page besides the last ends
+ * in its top half. */
+static void test_article_sections_flow(void **state) {
+  (void)state;
+  char *src = sections("---\ntitle: Flow\nlang: en\n---\n\n", "##", 36);
+  laid r = lay(src, TB_PAPER_A4);
+  const tb_layout *lo = r.lo;
+  assert_int_equal(r.doc->nchapters, 36); /* one per section (the EPUB's documents) */
+  assert_true(lo->npages - lo->nfront < 30);
+  int opened = 0, short_pages = 0;
+  float bottom = 92.0f; /* A4's bottom margin */
+  for (size_t h = 0; h < r.doc->nheadings; h++) {
+    int pg = lo->heading_page[h];
+    if (!heading_opens_page(lo, h) || pg == (int)lo->nfront)
+      continue;
+    opened++;
+    float room = lowest_text(lo, (size_t)pg - 1) - bottom;
+    if (room > 80.0f)
+      fail_msg("'%s' opens page %s with %.0f pt free on the page before", r.doc->headings[h].text,
+               lo->info[pg].label, room);
+  }
+  for (size_t p = lo->nfront; p + 1 < lo->npages; p++)
+    short_pages += lowest_text(lo, p) > lo->page_h / 2;
+  assert_true(short_pages <= 1);
+  assert_true(opened < 36 / 4); /* most flow */
+  assert_inside_margins(lo);
+  unlay(&r);
+  free(src);
+}
+
+/* A book opens each chapter on a page, the same sections as '#' chapters or class: book. */
+static void test_book_chapters_open_pages(void **state) {
+  (void)state;
+  const char *fronts[] = {"---\ntitle: Book\nlang: en\n---\n\n", "---\ntitle: Book\nlang: en\nclass: book\n---\n\n"};
+  const char *marks[] = {"#", "##"};
+  for (int k = 0; k < 2; k++) {
+    char *src = sections(fronts[k], marks[k], 12);
+    laid r = lay(src, TB_PAPER_A5);
+    for (size_t c = 0; c < r.doc->nchapters; c++) {
+      int h = r.doc->chapters[c].heading;
+      assert_true(h >= 0);
+      assert_true(heading_opens_page(r.lo, (size_t)h));
+      assert_true(r.lo->heading_page[h] > 0 && r.lo->info[r.lo->heading_page[h] - 1].chapter != (int)c);
+    }
+    assert_int_equal(r.lo->nfront, 2); /* a title page, then the contents */
+    unlay(&r);
+    free(src);
+  }
+  /* two '#' chapters in one file make a book by default */
+  laid b = lay("---\ntitle: B\n---\n# One\n\ntext\n\n# Two\n\ntext\n", TB_PAPER_A4);
+  assert_true(tb_doc_is_book(b.doc));
+  assert_int_equal(b.lo->npages, 4); /* title, contents, a page per chapter */
+  unlay(&b);
+  /* class: article keeps two '#' chapters flowing */
+  laid r = lay("---\ntitle: A\nclass: article\n---\n# One\n\ntext\n\n# Two\n\ntext\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->npages, 2);
+  unlay(&r);
+}
+
+/* The stranded-heading rule: wherever a heading falls, at least two lines of what follows it
+ * are on its page (here single-line list items, which no orphan rule keeps together). */
+static void test_heading_keeps_two_lines(void **state) {
+  (void)state;
+  for (int fill = 30; fill < 60; fill++) {
+    char *src = malloc(100000);
+    strcpy(src, "---\ntitle: Keep\nlang: en\n---\n\n");
+    for (int i = 0; i < fill; i++)
+      strcat(src, "A line of filler text.\n\n");
+    strcat(src, "## The heading\n\n- one\n- two\n- three\n- four\n");
+    laid r = lay(src, TB_PAPER_A5);
+    const tb_layout *lo = r.lo;
+    int pg = lo->heading_page[0];
+    int below = 0;
+    for (size_t k = 0; k < lo->pages[pg].ndraws; k++) {
+      const tb_draw *d = &lo->pages[pg].draws[k];
+      below += d->kind == TB_DRAW_TEXT && d->size > 9.5f && d->y < lo->heading_y[0] - 20.0f &&
+               d->len >= 3 && (!strncmp(d->text, "one", 3) || !strncmp(d->text, "two", 3));
+    }
+    if (below < 2)
+      fail_msg("with %d lines before, the heading keeps %d lines on page %s", fill, below, lo->info[pg].label);
+    unlay(&r);
+    free(src);
+  }
+}
+
 static void test_papers_differ(void **state) {
   (void)state;
   laid a = lay(article(), TB_PAPER_A4), b = lay(article(), TB_PAPER_LETTER), c = lay(article(), TB_PAPER_A5);
@@ -266,7 +395,12 @@ static void test_no_empty_contents_page(void **state) {
   r = lay("---\ntitle: T\n---\n#### Only a level-4 heading\n\ntext\n", TB_PAPER_A4);
   assert_int_equal(r.lo->nfront, 1); /* the contents list levels 1 to 3 */
   unlay(&r);
+  /* an article's contents share page i with its title; a book's follow its title page */
   r = lay("---\ntitle: T\n---\n## A heading\n\ntext\n", TB_PAPER_A4);
+  assert_int_equal(r.lo->nfront, 1);
+  assert_int_equal(r.lo->heading_page[0], 1);
+  unlay(&r);
+  r = lay("---\ntitle: T\nclass: book\n---\n## A heading\n\ntext\n", TB_PAPER_A4);
   assert_int_equal(r.lo->nfront, 2);
   unlay(&r);
 }
@@ -535,6 +669,9 @@ int main(void) {
       cmocka_unit_test(test_word_spacing_sane),
       cmocka_unit_test(test_long_word_is_broken_inside_margins),
       cmocka_unit_test(test_heading_never_last_on_page),
+      cmocka_unit_test(test_article_sections_flow),
+      cmocka_unit_test(test_book_chapters_open_pages),
+      cmocka_unit_test(test_heading_keeps_two_lines),
       cmocka_unit_test(test_papers_differ),
       cmocka_unit_test(test_long_title_running_head),
       cmocka_unit_test(test_no_empty_contents_page),

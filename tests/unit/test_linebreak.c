@@ -1058,6 +1058,41 @@ static void test_first_fit_random_vs_reference(void **state) {
   }
 }
 
+/* A line of code: the length put on its first line of `cols` columns. */
+static size_t wrap(const char *s, size_t cols) { return tb_code_wrap(s, strlen(s), cols); }
+
+static void test_code_wrap(void **state) {
+  (void)state;
+  /* fits: all of it */
+  assert_int_equal(wrap("ls -l", 5), 5);
+  assert_int_equal(wrap("", 5), 0);
+  /* at a space, the space kept at the end of the line */
+  assert_int_equal(wrap("echo hello world", 12), 11); /* "echo hello " | "world" */
+  /* the crontab line of the issue: never "/mn" | "t/backup", but after the space before it */
+  const char *cron = "15 2 * * * rsync -a \"$HOME/\" /mnt/backup/home-copy/";
+  size_t k = wrap(cron, 40);
+  assert_int_equal(k, strlen("15 2 * * * rsync -a \"$HOME/\" "));
+  /* a space in the second half beats a slash nearer the margin */
+  assert_int_equal(wrap("aaaaaaaaaa bbb/cccc/dd", 18), 11);
+  /* ... but a slash near the margin beats a space early in the line */
+  assert_int_equal(wrap("aaaaaa bbbb/cccc/dddd", 18), 17);
+  /* a space early in the line loses to punctuation near the margin */
+  assert_int_equal(wrap("a /usr/share/doc/terbit/README.md", 20), 17); /* "a /usr/share/doc/" */
+  /* one token without spaces: after / - . , */
+  assert_int_equal(wrap("https://example.com/a/b", 15), 8); /* "https://" */
+  assert_int_equal(wrap("--exclude-from-file", 10), 10);    /* "--exclude-" */
+  /* no place at all: at the margin */
+  assert_int_equal(wrap("abcdefghijklmnop", 6), 6);
+  /* at least one character, even with one column */
+  assert_int_equal(wrap("abc", 1), 1);
+  /* UTF-8: a character is one column and never cut */
+  assert_int_equal(wrap("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 2), 4);
+  /* tabs to the next multiple of 4 */
+  assert_int_equal(wrap("\tab cd", 6), 4); /* the tab is 4 columns: "\tab " */
+  /* spaces past the margin stay on the line */
+  assert_int_equal(wrap("abcd    efgh", 4), 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_line),
@@ -1081,6 +1116,7 @@ int main(void) {
       cmocka_unit_test(test_first_fit_fills_lines),
       cmocka_unit_test(test_first_fit_breaks),
       cmocka_unit_test(test_first_fit_random_vs_reference),
+      cmocka_unit_test(test_code_wrap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
