@@ -281,7 +281,7 @@ int tb_doc_add_anchor(tb_doc *doc, tb_node *node, const char *name, int chapter)
   if (!ok) {
     tb_buf_puts(&id, "a-");
     for (const char *p = name; *p; p++)
-      tb_buf_putc(&id, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_');
+      tb_buf_putc(&id, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_'));
   } else {
     tb_buf_puts(&id, name);
   }

@@ -491,7 +491,7 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
   case K_P:
     return build_children(h, g, add_block(h, cur, TB_NODE_PARAGRAPH), depth + 1);
   case K_HEADING: {
-    int level = e->tag - GUMBO_TAG_H1 + 1 + h->src->heading_shift;
+    int level = (int)e->tag - (int)GUMBO_TAG_H1 + 1 + h->src->heading_shift;
     n = add_block(h, cur, TB_NODE_HEADING);
     n->as.heading.level = level > 6 ? 6 : level;
     n->as.heading.index = -1;
@@ -662,10 +662,9 @@ static int build_row(hx *h, const GumboNode *tr, tb_node *table, bool head, int 
         return -1;
       if (s == 0) {
         const char *al = attr(&c->v.element, "align");
-        cell->as.row.header = false;
         if (al && table->as.table.align[col] == 0)
-          table->as.table.align[col] = !strcasecmp(al, "center") ? 'c' : !strcasecmp(al, "right") ? 'r'
-                                       : !strcasecmp(al, "left") ? 'l' : 0;
+          table->as.table.align[col] = (char)(!strcasecmp(al, "center") ? 'c' : !strcasecmp(al, "right") ? 'r'
+                                              : !strcasecmp(al, "left") ? 'l' : 0);
       }
     }
   }
@@ -817,8 +816,7 @@ static int inlines_pass(hx *h, tb_node *c) {
 bool tb_html_present(const tb_node *root) {
   tb_iter it;
   tb_iter_init(&it, root);
-  tb_event ev;
-  while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE)
+  while (tb_iter_next(&it) != TB_EVENT_DONE)
     if (it.cur->type == TB_NODE_HTML_BLOCK || it.cur->type == TB_NODE_HTML_INLINE)
       return true;
   return false;

@@ -28,14 +28,10 @@ static void indented(L *l, const tb_node *first, float by) {
 void lo_layout_html_block(L *l, const tb_node *n) {
   switch (n->type) {
   case TB_NODE_SUMMARY:
+  case TB_NODE_DEF_TERM: /* bold; what follows (the body, the description) stays with it */
     lo_add_glue(l, PARA_SKIP);
     inline_block(l, n, TB_FACE_BOLD);
     l->next.keep_prev = true;
-    break;
-  case TB_NODE_DEF_TERM:
-    lo_add_glue(l, PARA_SKIP);
-    inline_block(l, n, TB_FACE_BOLD);
-    l->next.keep_prev = true; /* a term stays with its description */
     break;
   case TB_NODE_DEF_DESC:
     indented(l, n->first, LIST_INDENT);
