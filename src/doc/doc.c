@@ -62,7 +62,16 @@ bool tb_node_is_container(tb_node_type t) {
   case TB_NODE_TABLE:
   case TB_NODE_TABLE_ROW:
   case TB_NODE_TABLE_CELL:
+  case TB_NODE_DETAILS:
+  case TB_NODE_SUMMARY:
+  case TB_NODE_DEF_LIST:
+  case TB_NODE_DEF_TERM:
+  case TB_NODE_DEF_DESC:
+  case TB_NODE_CENTER:
   case TB_NODE_FOOTNOTE_DEF:
+  case TB_NODE_KBD:
+  case TB_NODE_SUP:
+  case TB_NODE_SUB:
   case TB_NODE_EMPH:
   case TB_NODE_STRONG:
   case TB_NODE_STRIKETHROUGH:
@@ -79,6 +88,7 @@ bool tb_node_is_container(tb_node_type t) {
   case TB_NODE_CODE:
   case TB_NODE_HTML_INLINE:
   case TB_NODE_FOOTNOTE_REF:
+  case TB_NODE_ANCHOR:
     return false;
   }
   return false;
@@ -99,6 +109,12 @@ const char *tb_node_type_name(tb_node_type t) {
   case TB_NODE_TABLE: return "table";
   case TB_NODE_TABLE_ROW: return "table_row";
   case TB_NODE_TABLE_CELL: return "table_cell";
+  case TB_NODE_DETAILS: return "details";
+  case TB_NODE_SUMMARY: return "summary";
+  case TB_NODE_DEF_LIST: return "def_list";
+  case TB_NODE_DEF_TERM: return "def_term";
+  case TB_NODE_DEF_DESC: return "def_desc";
+  case TB_NODE_CENTER: return "center";
   case TB_NODE_FOOTNOTE_DEF: return "footnote_def";
   case TB_NODE_TEXT: return "text";
   case TB_NODE_SOFTBREAK: return "softbreak";
@@ -111,6 +127,10 @@ const char *tb_node_type_name(tb_node_type t) {
   case TB_NODE_LINK: return "link";
   case TB_NODE_IMAGE: return "image";
   case TB_NODE_FOOTNOTE_REF: return "footnote_ref";
+  case TB_NODE_KBD: return "kbd";
+  case TB_NODE_SUP: return "sup";
+  case TB_NODE_SUB: return "sub";
+  case TB_NODE_ANCHOR: return "anchor";
   }
   return "?";
 }
@@ -259,6 +279,90 @@ int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter) {
   return (int)doc->nheadings++;
 }
 
+int tb_doc_add_anchor(tb_doc *doc, tb_node *node, const char *name, int chapter) {
+  node->as.heading.index = -1;
+  if (!*name || tb_doc_find_heading(doc, name) >= 0)
+    return -1;
+  tb_buf id = {0};
+  /* written out as given where it is an XML name of ours to give; else "a-" + it, made unique */
+  bool ok = !needs_prefix(name);
+  for (const char *p = name; *p && ok; p++)
+    ok = ((unsigned char)*p >= 0x80) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+         (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.';
+  if (!ok) {
+    tb_buf_puts(&id, "a-");
+    for (const char *p = name; *p; p++)
+      tb_buf_putc(&id, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_'));
+  } else {
+    tb_buf_puts(&id, name);
+  }
+  size_t base = id.len;
+  for (int k = 1; find_in(doc, doc->out_slots, true, id.data) >= 0; k++) {
+    id.len = base;
+    tb_buf_printf(&id, "-%d", k);
+  }
+  tb_grow(&doc->headings, &doc->headings_cap, doc->nheadings + 1, sizeof *doc->headings);
+  tb_heading *h = &doc->headings[doc->nheadings];
+  memset(h, 0, sizeof *h);
+  h->text = "";
+  h->slug = tb_doc_strdup(doc, name);
+  h->id = strcmp(name, id.data) ? tb_doc_strndup(doc, id.data, id.len) : h->slug;
+  h->file_slug = h->slug;
+  h->chapter = chapter;
+  h->node = node;
+  node->as.heading.index = (int)doc->nheadings;
+  tb_buf_free(&id);
+  id_insert(doc, (int)doc->nheadings);
+  return (int)doc->nheadings++;
+}
+
+static void sort_visit(tb_doc *doc, const tb_node *root, size_t first, int *order, size_t *k) {
+  tb_iter it;
+  tb_iter_init(&it, root);
+  tb_event ev;
+  while ((ev = tb_iter_next(&it)) != TB_EVENT_DONE) {
+    const tb_node *n = it.cur;
+    if (ev != TB_EVENT_ENTER || (n->type != TB_NODE_HEADING && n->type != TB_NODE_ANCHOR))
+      continue;
+    int i = n->as.heading.index;
+    if (i >= (int)first && (size_t)i < doc->nheadings && doc->headings[i].node == n && order[i - (int)first] < 0)
+      order[i - (int)first] = (int)(*k)++;
+  }
+}
+
+void tb_doc_sort_headings(tb_doc *doc, size_t first, size_t chapter) {
+  size_t n = doc->nheadings - first, k = 0;
+  if (n < 2)
+    return;
+  int *order = tb_xmalloc(n * sizeof *order); /* old index - first -> new index - first */
+  for (size_t i = 0; i < n; i++)
+    order[i] = -1;
+  for (size_t c = chapter; c < doc->nchapters; c++)
+    sort_visit(doc, doc->chapters[c].root, first, order, &k);
+  for (size_t f = 0; f < doc->nfootnotes; f++)
+    sort_visit(doc, doc->footnotes[f], first, order, &k);
+  for (size_t i = 0; i < n; i++) /* a heading shown nowhere keeps its place after the others */
+    if (order[i] < 0)
+      order[i] = (int)k++;
+  tb_heading *sorted = tb_xmalloc(n * sizeof *sorted);
+  for (size_t i = 0; i < n; i++) {
+    sorted[order[i]] = doc->headings[first + i];
+    sorted[order[i]].node->as.heading.index = (int)first + order[i];
+  }
+  memcpy(doc->headings + first, sorted, n * sizeof *sorted);
+  free(sorted);
+  for (size_t c = chapter; c < doc->nchapters; c++)
+    if (doc->chapters[c].heading >= (int)first)
+      doc->chapters[c].heading = (int)first + order[doc->chapters[c].heading - (int)first];
+  free(order);
+  memset(doc->id_slots, 0, doc->id_cap * sizeof *doc->id_slots);
+  memset(doc->out_slots, 0, doc->id_cap * sizeof *doc->out_slots);
+  for (size_t i = 0; i < doc->nheadings; i++) {
+    put_in(doc, doc->id_slots, doc->id_cap, false, (int)i);
+    put_in(doc, doc->out_slots, doc->id_cap, true, (int)i);
+  }
+}
+
 void tb_node_plain_text(const tb_node *n, tb_buf *b) {
   tb_iter it;
   tb_iter_init(&it, n);
@@ -267,7 +371,7 @@ void tb_node_plain_text(const tb_node *n, tb_buf *b) {
     const tb_node *c = it.cur;
     if (ev != TB_EVENT_ENTER)
       continue;
-    if (c->type == TB_NODE_TEXT || c->type == TB_NODE_CODE || c->type == TB_NODE_HTML_INLINE)
+    if (c->type == TB_NODE_TEXT || c->type == TB_NODE_CODE) /* tags are no text (GitHub's ids too) */
       tb_buf_put(b, c->literal, c->literal_len);
     else if (c->type == TB_NODE_SOFTBREAK || c->type == TB_NODE_LINEBREAK)
       tb_buf_putc(b, ' ');

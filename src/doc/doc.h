@@ -25,6 +25,13 @@ typedef enum {
   TB_NODE_TABLE,      /* table.ncols, table.align[ncols]: 'l','c','r' or 0 */
   TB_NODE_TABLE_ROW,  /* row.header */
   TB_NODE_TABLE_CELL,
+  /* Blocks made from raw HTML only (input/html.c) */
+  TB_NODE_DETAILS,  /* <details>: its SUMMARY, then blocks; always shown open in the PDF */
+  TB_NODE_SUMMARY,  /* holds inlines (set bold in the PDF) */
+  TB_NODE_DEF_LIST, /* <dl>: DEF_TERMs and DEF_DESCs */
+  TB_NODE_DEF_TERM, /* holds inlines */
+  TB_NODE_DEF_DESC, /* holds blocks */
+  TB_NODE_CENTER,   /* align="center": blocks set centred */
   TB_NODE_FOOTNOTE_DEF, /* footnote.number (1-based, book-wide), footnote.label */
   /* Inlines */
   TB_NODE_TEXT, /* literal */
@@ -38,12 +45,18 @@ typedef enum {
   TB_NODE_LINK,  /* link.url, link.title; link.heading >= 0 for an internal link to a heading */
   TB_NODE_IMAGE, /* link.url, link.title, image.path (resolved local file or NULL), alt = children */
   TB_NODE_FOOTNOTE_REF, /* footnote.number, footnote.def (the TB_NODE_FOOTNOTE_DEF) */
+  /* Inlines made from raw HTML only (input/html.c) */
+  TB_NODE_KBD, /* <kbd>: monospace in a light frame */
+  TB_NODE_SUP,
+  TB_NODE_SUB,
+  TB_NODE_ANCHOR, /* a link target (<a id>, <a name>, any kept element's id): heading.index into
+                   * tb_doc.headings, whose entry has level 0 (in no contents, outline or toc) */
 } tb_node_type;
 
 #define TB_NODE_FIRST_BLOCK TB_NODE_ROOT
 #define TB_NODE_LAST_BLOCK TB_NODE_FOOTNOTE_DEF
 #define TB_NODE_FIRST_INLINE TB_NODE_TEXT
-#define TB_NODE_LAST_INLINE TB_NODE_FOOTNOTE_REF
+#define TB_NODE_LAST_INLINE TB_NODE_ANCHOR
 
 typedef struct tb_node tb_node;
 struct tb_node {
@@ -64,11 +77,12 @@ struct tb_node {
     struct { int number; const char *label; tb_node *def; } footnote;
   } as;
   /* IMAGE only (kept outside the union: an image is also a link-like node). */
-  struct { const char *path; int width, height; tb_image_kind kind; } image;
+  struct { const char *path; int width, height; tb_image_kind kind;
+           int want_w, want_h; /* <img width height> in CSS px, 0 none: the size asked for */ } image;
 };
 
 typedef struct tb_heading {
-  int level;        /* 1..6 */
+  int level;        /* 1..6; 0 for an anchor (TB_NODE_ANCHOR): a link target, no heading */
   const char *text; /* plain text (no markup), UTF-8 */
   const char *slug; /* GitHub's id, what links name: "keanehan", "keanehan-1" (unique) */
   const char *id;   /* the id written out: the slug, or "h-" + slug where the slug is not an XML
@@ -151,6 +165,16 @@ int tb_doc_add_chapter(tb_doc *doc, const char *title, const char *lang, const c
  * github-slugger algorithm, util/slug.h, counted across the whole book) and the id written out.
  * Returns the index. */
 int tb_doc_add_heading(tb_doc *doc, tb_node *node, int chapter);
+
+/** Registers an anchor node (TB_NODE_ANCHOR, sets node->as.heading.index): links name `name`
+ * exactly (GitHub's <a id> and <a name>). Returns the index, or -1 when a heading or anchor of the
+ * book already answers to that name (the first one keeps it). */
+int tb_doc_add_anchor(tb_doc *doc, tb_node *node, const char *name, int chapter);
+
+/** Puts the headings from index `first` on in the order their nodes have in the chapters from
+ * `chapter` on and in the footnotes (headings made from HTML are registered after the
+ * Markdown's), and renumbers what points at them. */
+void tb_doc_sort_headings(tb_doc *doc, size_t first, size_t chapter);
 
 /** Counts text's slug as given out without a heading: a level-1 heading taken as the title still
  * takes its slug on GitHub, so the ids after it stay GitHub's. */

@@ -354,6 +354,24 @@ static bool tight_paragraph(const tb_node *n) {
          item->parent->as.list.tight;
 }
 
+/* The markup of a block only raw HTML makes (input/html.c); a part out of its place (a summary
+ * not opening its details, a term or description outside a written list) is a plain block. */
+static const char *html_block(const render *r, const tb_node *n, const char **close) {
+  const frame *pf = r->n >= 2 ? &r->st[r->n - 2] : NULL;
+  bool in = pf && pf->node == n->parent && pf->opened;
+  tb_node_type t = n->type;
+  if (t == TB_NODE_SUMMARY && in && n->parent->type == TB_NODE_DETAILS && n->parent->first == n)
+    return *close = "</summary>\n", "<summary>";
+  if (t == TB_NODE_DEF_TERM || t == TB_NODE_DEF_DESC)
+    in = in && n->parent->type == TB_NODE_DEF_LIST;
+  return t == TB_NODE_DETAILS    ? (*close = "</details>\n", "<details open=\"open\">\n")
+         : t == TB_NODE_SUMMARY  ? (*close = "</strong></p>\n", "<p><strong>")
+         : t == TB_NODE_DEF_LIST ? (*close = "</dl>\n", "<dl>\n")
+         : t == TB_NODE_DEF_TERM ? (*close = in ? "</dt>\n" : "</p>\n", in ? "<dt>" : "<p>")
+         : t == TB_NODE_DEF_DESC ? (*close = in ? "</dd>\n" : "</div>\n", in ? "<dd>" : "<div>")
+                                 : (*close = "</div>\n", "<div class=\"align-center\">\n");
+}
+
 /* ENTER of n. Containers push a frame (popped by leave()) unless their children are skipped. */
 static void enter(render *r, tb_iter *it, const tb_node *n) {
   const tb_epub_book *b = r->b;
@@ -592,6 +610,33 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
     break;
   }
 
+  case TB_NODE_DETAILS:
+  case TB_NODE_SUMMARY:
+  case TB_NODE_DEF_LIST:
+  case TB_NODE_DEF_TERM:
+  case TB_NODE_DEF_DESC:
+  case TB_NODE_CENTER: {
+    f = push(r, n);
+    put_marks(r, n);
+    const char *close, *open = html_block(r, n, &close);
+    if (!fits(r, 2)) {
+      flatten(r, f, true);
+      break;
+    }
+    tb_buf_puts(o, open);
+    opened(r, f, close);
+    break;
+  }
+
+  case TB_NODE_ANCHOR: /* a link target: an empty element with its id */
+    if (n->as.heading.index >= 0 && (size_t)n->as.heading.index < r->doc->nheadings &&
+        r->doc->headings[n->as.heading.index].node == n) {
+      tb_buf_puts(o, "<span id=\"");
+      tb_epub_escape_str(o, r->doc->headings[n->as.heading.index].id);
+      tb_buf_puts(o, "\"></span>");
+    }
+    break;
+
   case TB_NODE_FOOTNOTE_DEF:
     if (n != r->fn_root) {
       tb_iter_skip_children(it); /* written at the end of the chapter that cites it */
@@ -639,10 +684,17 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
   case TB_NODE_EMPH:
   case TB_NODE_STRONG:
   case TB_NODE_STRIKETHROUGH:
+  case TB_NODE_KBD:
+  case TB_NODE_SUP:
+  case TB_NODE_SUB:
     f = push(r, n);
     put_marks(r, n);
     if (!fits(r, 1)) {
       flatten(r, f, false);
+    } else if (n->type == TB_NODE_KBD || n->type == TB_NODE_SUP || n->type == TB_NODE_SUB) {
+      const char *t = n->type == TB_NODE_KBD ? "kbd" : n->type == TB_NODE_SUP ? "sup" : "sub";
+      tb_buf_printf(o, "<%s>", t);
+      opened(r, f, n->type == TB_NODE_KBD ? "</kbd>" : n->type == TB_NODE_SUP ? "</sup>" : "</sub>");
     } else if (n->type == TB_NODE_EMPH) {
       tb_buf_puts(o, "<em>");
       opened(r, f, "</em>");

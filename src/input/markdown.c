@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/html.h"
 #include "input/image.h"
 
 /* cmark_node_type also takes values registered at run time by extensions (tables,
@@ -21,6 +22,7 @@ typedef struct import_ctx {
   int footnote_base; /* book-wide number of this file's first footnote, minus one */
   int nfootnotes;    /* this file's footnote definitions */
   int heading_shift; /* multi-file: headings move one level down under the chapter title */
+  bool html;         /* raw HTML met: html.c rebuilds it once the file is read */
 } import_ctx;
 
 static int line_of(const import_ctx *c, cmark_node *n) {
@@ -86,6 +88,7 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
   case TB_NODE_CODE_BLOCK:
   case TB_NODE_HTML_BLOCK:
   case TB_NODE_HTML_INLINE:
+    c->html = c->html || t == TB_NODE_HTML_BLOCK || t == TB_NODE_HTML_INLINE;
     lit = cmark_node_get_literal(n);
     if (!lit)
       lit = "";
@@ -156,6 +159,16 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
   case TB_NODE_STRONG:
   case TB_NODE_STRIKETHROUGH:
   case TB_NODE_TABLE_CELL:
+  case TB_NODE_DETAILS: /* these come from raw HTML (html.c), never from cmark */
+  case TB_NODE_SUMMARY:
+  case TB_NODE_DEF_LIST:
+  case TB_NODE_DEF_TERM:
+  case TB_NODE_DEF_DESC:
+  case TB_NODE_CENTER:
+  case TB_NODE_KBD:
+  case TB_NODE_SUP:
+  case TB_NODE_SUB:
+  case TB_NODE_ANCHOR:
     break;
   }
   return o;
@@ -263,7 +276,7 @@ static void cm_plain_text(cmark_node *top, tb_buf *b) {
     if (ev != CMARK_EVENT_ENTER)
       continue;
     cmark_node_type t = cmark_node_get_type(n);
-    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE) {
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) { /* tags are no text (GitHub's ids too) */
       const char *lit = cmark_node_get_literal(n);
       tb_buf_puts(b, lit ? lit : "");
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
@@ -273,8 +286,29 @@ static void cm_plain_text(cmark_node *top, tb_buf *b) {
   cmark_iter_free(it);
 }
 
+/* The file's raw HTML into the model (html.c), chapter by chapter and note by note; the headings
+ * it makes are put in document order. */
+static int import_html(import_ctx *c, size_t first_chapter, size_t first_heading) {
+  tb_doc *doc = c->doc;
+  int rc = 0;
+  tb_html_src hs = {c->src->path, c->src->dir, (int)first_chapter, c->heading_shift};
+  for (size_t ci = first_chapter; ci < doc->nchapters && rc == 0; ci++) {
+    hs.chapter = (int)ci;
+    rc = tb_html_apply(doc, doc->chapters[ci].root, &hs, c->err);
+  }
+  hs.chapter = (int)first_chapter;
+  for (int k = 0; k < c->nfootnotes && rc == 0; k++)
+    rc = tb_html_apply(doc, doc->footnotes[c->footnote_base + k], &hs, c->err);
+  if (rc == 0)
+    tb_doc_sort_headings(doc, first_heading, first_chapter);
+  if (rc == 0 && doc->nheadings > TB_MAX_HEADINGS)
+    rc = tb_error_set(c->err, TB_ERR_LIMIT, c->src->path, 0, 0, "more than %d headings", TB_MAX_HEADINGS);
+  return rc;
+}
+
 int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title, tb_error *err) {
-  import_ctx ctx = {doc, src, err, 0, (int)doc->nfootnotes, 0, 0};
+  import_ctx ctx = {doc, src, err, 0, (int)doc->nfootnotes, 0, 0, false};
+  size_t first_chapter = doc->nchapters, first_heading = doc->nheadings;
   int rc = 0;
   cmark_gfm_core_extensions_ensure_registered();
   /* No CMARK_OPT_SMART: the text stays exactly as written (curly quotes, dashes and ellipses
@@ -380,6 +414,8 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title,
   }
   if (rc == 0 && !open) /* an empty single-file body still makes one chapter */
     tb_doc_add_chapter(doc, NULL, src->lang, src->path);
+  if (rc == 0 && ctx.html) /* the parser of HTML runs only where there is HTML */
+    rc = import_html(&ctx, first_chapter, first_heading);
   cmark_node_free(root);
   cmark_parser_free(p);
   return rc;

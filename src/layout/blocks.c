@@ -50,7 +50,7 @@ static void layout_heading(L *l, const tb_node *n) {
   style st = lo_base_style(size);
   st.face = level == 6 ? TB_FACE_BOLD_ITALIC : TB_FACE_BOLD;
   st.nohyph = true;
-  l->next.heading = idx;
+  lo_anchor(l, idx);
   size_t first = l->vl.n;
   int was = lo_open_elem(l, (tb_role)(TB_ROLE_H1 + (level >= 1 && level <= 6 ? level - 1 : 0)));
   lo_collect_inlines(l, n, st);
@@ -404,7 +404,10 @@ static void layout_block(L *l, const tb_node *n) {
     bool in_item = n->parent && n->parent->type == TB_NODE_ITEM;
     if (!(in_item && n->prev == NULL))
       lo_add_glue(l, PARA_SKIP);
-    layout_paragraph(l, n, body_fmt(), lo_base_style(BODY_SIZE));
+    para_fmt pf = body_fmt();
+    pf.center = l->center > 0; /* in a centred block (html.c) */
+    pf.justify = !pf.center;
+    layout_paragraph(l, n, pf, lo_base_style(BODY_SIZE));
     break;
   }
   case TB_NODE_HEADING:
@@ -446,6 +449,17 @@ static void layout_block(L *l, const tb_node *n) {
   case TB_NODE_FOOTNOTE_DEF:
     lo_layout_blocks(l, n->first);
     break;
+  case TB_NODE_DETAILS:
+  case TB_NODE_SUMMARY:
+  case TB_NODE_DEF_LIST:
+  case TB_NODE_DEF_TERM:
+  case TB_NODE_DEF_DESC:
+  case TB_NODE_CENTER:
+    lo_layout_html_block(l, n);
+    break;
+  case TB_NODE_ANCHOR: /* among blocks only when the HTML left it alone */
+    lo_anchor(l, n->as.heading.index);
+    break;
   case TB_NODE_TABLE_ROW:
   case TB_NODE_TABLE_CELL:
   case TB_NODE_NONE:
@@ -460,6 +474,9 @@ static void layout_block(L *l, const tb_node *n) {
   case TB_NODE_LINK:
   case TB_NODE_IMAGE:
   case TB_NODE_FOOTNOTE_REF:
+  case TB_NODE_KBD:
+  case TB_NODE_SUP:
+  case TB_NODE_SUB:
     break;
   }
 }

@@ -128,7 +128,7 @@ static void title_block(L *l) {
 
 /* The contents list heading h: to level 3, and only a heading that was laid out. */
 static bool in_contents(const L *l, size_t h) {
-  return l->doc->headings[h].level <= 3 && l->lo->heading_page[h] >= 0;
+  return l->doc->headings[h].level >= 1 && l->doc->headings[h].level <= 3 && l->lo->heading_page[h] >= 0;
 }
 
 /* The contents: every heading to level 3, indented by level, dot leaders, the body page label
@@ -156,7 +156,7 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
   int toc = lo_new_elem(l, TB_ROLE_TOC, 1);
   int minlevel = 6;
   for (size_t h = 0; h < l->doc->nheadings; h++)
-    if (l->doc->headings[h].level < minlevel)
+    if (l->doc->headings[h].level < minlevel && l->doc->headings[h].level > 0) /* 0: an anchor */
       minlevel = l->doc->headings[h].level;
   float numw = lo_text_width(l, TB_FACE_REGULAR, BODY_SIZE, "0000", 4);
   for (size_t h = 0; h < l->doc->nheadings; h++) {

@@ -162,6 +162,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   }
   report_pages(&l, doc->nchapters, &reported);
 
+  lo_anchors_placed(&l);
   /* 2. the title page and the contents in front of the body */
   lo_front_matter(&l);
 
@@ -178,6 +179,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   free(l.para.boxes);
   free(l.para.images);
   free(l.at.warned);
+  free(l.anchor_lead);
   return lo;
 }
 

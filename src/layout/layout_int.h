@@ -78,6 +78,7 @@ typedef struct style {
   const char *uri;
   int heading;
   int fnref; /* footnote number for a reference mark */
+  bool kbd;  /* <kbd>: a light frame around the run */
 } style;
 
 /* One box of a paragraph (parallel to the tb_lb_item array). */
@@ -267,6 +268,9 @@ typedef struct L {
   lo_words words;
   lo_notes notes;
   lo_at at;
+  int center;      /* > 0: inside a centred block (html.c) */
+  int *anchor_lead; /* anchors met while a heading waited for its box: [i] the heading or anchor
+                     * whose place anchor i takes, -1 none (html.c; NULL until needed) */
 } L;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -359,6 +363,13 @@ void lo_set_paragraph(L *l, const para_fmt *pf);
 /* table.c, blocks.c */
 
 void lo_layout_table(L *l, const tb_node *t);
+/* html.c: the blocks only raw HTML makes (details, summary, definition lists, centred blocks),
+ * and anchors */
+void lo_layout_html_block(L *l, const tb_node *n);
+/* Anchor heading index i (a heading or an anchor) on the next content box. */
+void lo_anchor(L *l, int i);
+/* Gives the anchors that shared a box with another target that one's place. */
+void lo_anchors_placed(L *l);
 void lo_layout_blocks(L *l, const tb_node *first);
 /* Every footnote into its own list (l->notes), before the body. */
 void lo_layout_notes(L *l);

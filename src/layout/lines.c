@@ -124,6 +124,22 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
     r->w = w;
     r->line_width = st->size * 0.06f;
   }
+  if (st->kbd) /* a light frame around the key */
+    for (int side = 0; side < 4; side++) {
+      tb_draw *r = lo_add_draw(l);
+      r->kind = TB_DRAW_RULE;
+      r->elem = 0;
+      r->gray = 0.6f;
+      r->line_width = 0.5f;
+      r->x = side == 2 ? x + w + 1.5f : x - 1.5f;
+      r->y = side == 1 ? base - st->size * 0.85f : base + st->size * 0.25f;
+      r->w = side & 2 ? 0 : w + 3.0f;
+      r->h = side & 2 ? -st->size * 1.1f : 0;
+      if (side == 3)
+        r->x = x - 1.5f;
+      if (side & 2)
+        r->y = base + st->size * 0.25f;
+    }
   if (st->uri || st->heading >= 0) {
     tb_link *k = lo_add_link(l);
     k->x0 = x;
@@ -139,7 +155,8 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
 
 static bool same_style(const style *a, const style *b) {
   return a->face == b->face && a->size == b->size && a->rise == b->rise && a->strike == b->strike &&
-         a->uri == b->uri && a->heading == b->heading && a->fnref == b->fnref && a->gray == b->gray;
+         a->uri == b->uri && a->heading == b->heading && a->fnref == b->fnref && a->gray == b->gray &&
+         a->kbd == b->kbd;
 }
 
 /* Breaks the collected items into lines and appends one content box per line. */

@@ -277,7 +277,7 @@ void lo_push_forced_break(L *l) {
 }
 
 style lo_base_style(float size) {
-  style s = {TB_FACE_REGULAR, size, 0, 0, false, false, false, NULL, -1, 0};
+  style s = {TB_FACE_REGULAR, size, 0, 0, false, false, false, NULL, -1, 0, false};
   return s;
 }
 
@@ -289,7 +289,7 @@ static tb_face face_of(bool bold, bool italic) {
 void lo_collect_inlines(L *l, const tb_node *block, style base) {
   int bold = base.face == TB_FACE_BOLD || base.face == TB_FACE_BOLD_ITALIC;
   int italic = base.face == TB_FACE_ITALIC || base.face == TB_FACE_BOLD_ITALIC;
-  int strike = 0, alt = 0;
+  int strike = 0, alt = 0, kbd = 0, sup = 0, sub = 0;
   const char *uri = NULL;
   int heading = -1;
   tb_iter it;
@@ -305,6 +305,10 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
     st.strike = strike > 0;
     st.uri = uri;
     st.heading = heading;
+    if (sup || sub) { /* raised or lowered, smaller, as a footnote's mark */
+      st.rise = st.size * (sup ? 0.33f : -0.18f);
+      st.size *= 0.72f;
+    }
     switch (n->type) {
     case TB_NODE_EMPH:
       italic += d;
@@ -347,7 +351,24 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
       alt += d;
       break;
     case TB_NODE_TEXT:
+      if (kbd) { /* a key: monospace in a light frame */
+        st.face = bold ? TB_FACE_MONO_BOLD : TB_FACE_MONO;
+        st.size *= CODE_SCALE;
+        st.code = st.kbd = true;
+      }
       lo_push_fragment(l, n->literal, n->literal_len, &st, n, 0);
+      break;
+    case TB_NODE_KBD:
+      kbd += d;
+      break;
+    case TB_NODE_SUP:
+      sup += d;
+      break;
+    case TB_NODE_SUB:
+      sub += d;
+      break;
+    case TB_NODE_ANCHOR:
+      lo_anchor(l, n->as.heading.index);
       break;
     case TB_NODE_CODE:
     case TB_NODE_HTML_INLINE: {
@@ -389,6 +410,12 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
     case TB_NODE_TABLE:
     case TB_NODE_TABLE_ROW:
     case TB_NODE_TABLE_CELL:
+    case TB_NODE_DETAILS:
+    case TB_NODE_SUMMARY:
+    case TB_NODE_DEF_LIST:
+    case TB_NODE_DEF_TERM:
+    case TB_NODE_DEF_DESC:
+    case TB_NODE_CENTER:
     case TB_NODE_FOOTNOTE_DEF:
       break;
     }

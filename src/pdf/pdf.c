@@ -65,7 +65,7 @@ static void build_outline(HPDF_Doc pdf, const tb_doc *doc, const tb_layout *lo, 
   for (size_t h = 0; h < doc->nheadings; h++) {
     const tb_heading *hd = &doc->headings[h];
     int pg = lo->heading_page[h];
-    if (pg < 0)
+    if (pg < 0 || hd->level < 1) /* level 0: an anchor, no heading */
       continue;
     HPDF_Outline parent = NULL;
     for (int lv = hd->level - 1; lv >= 1 && !parent; lv--)

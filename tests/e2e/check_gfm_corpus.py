@@ -28,7 +28,12 @@ import check_epub  # noqa: E402
 class TextOf(html.parser.HTMLParser):
     """The text content of an HTML fragment (what a reader sees; attributes are not text).
     Block elements separate words, inline ones do not (as in the EPUB's text).  Footnote
-    reference numbers and back-links are left out: a book numbers its notes across chapters."""
+    reference numbers and back-links are left out: a book numbers its notes across chapters.
+    Raw HTML is read as a browser (and terbit's HTML5 parser) reads it: the content of script,
+    style and the other elements terbit drops is no text, nor is a tag left open at the end."""
+
+    DROPPED = ("script", "style", "textarea", "title", "iframe", "noembed", "noframes",
+               "plaintext", "template", "svg", "math", "object", "select", "button")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -39,9 +44,14 @@ class TextOf(html.parser.HTMLParser):
         if not self.skip:
             self.parts.append(data)
 
+    def close(self):
+        if self.rawdata.lstrip().startswith("<"):
+            self.rawdata = ""  # a tag never closed: HTML5 drops it with what follows
+        super().close()
+
     def handle_starttag(self, tag, attrs):
         cls = dict(attrs).get("class") or ""
-        if tag not in ("br", "img", "hr", "input", "wbr") and (self.skip or "footnote-ref" in cls or "footnote-backref" in cls):
+        if tag not in ("br", "img", "hr", "input", "wbr") and (self.skip or "footnote-ref" in cls or "footnote-backref" in cls or tag in self.DROPPED):
             self.skip.append(tag)
         if tag in L.BLOCK:
             self.parts.append(" ")

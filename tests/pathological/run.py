@@ -349,6 +349,26 @@ case("raw-html-script", lambda d: [src(d, FM + "<script>alert(1)</script>\n\n<di
                                        "<svg onload=alert(7)><script>alert(8)</script></svg>\n")],
      expect="ok", checks=[no_scripting])
 
+# raw HTML read with gumbo (issue 12): deep, unclosed, huge, hostile; a valid file or one error,
+# in bounded time, nothing outside the folder read, no active content
+case("html-nested-100000", lambda d: [src(d, FM + "<div>" * 100000 + "teks\n")], place=False, budget=10, timeout=60)
+case("html-nested-19000-b", lambda d: [src(d, FM + "<b>" * 19000 + "teks\n")], expect="ok", budget=10, timeout=60,
+     checks=[epub_text_has("teks")])
+case("html-unclosed-everywhere", lambda d: [src(d, FM + "".join(f"<{t} x=1>kata {t}\n\n" for t in
+     ("div", "p", "table", "tr", "td", "ul", "li", "dl", "dt", "details", "summary", "a href=#x", "kbd", "sup",
+      "blockquote", "h2", "pre", "span", "em", "strong") * 200) + "akhir\n")], expect="ok", budget=20, timeout=60,
+     checks=[epub_text_has("akhir"), no_scripting])
+case("html-attribute-1mb", lambda d: [src(d, FM + "<a title=\"" + "x" * (1 << 20) + "\" href=\"#y\">pautan</a>\n\n"
+                                          "<img alt=\"" + "y" * (1 << 20) + "\" src=\"z.png\">\n")], budget=10, timeout=60)
+case("html-img-etc-passwd", lambda d: [src(d, FM + "<img src=\"/etc/passwd\"> <img src=\"" + up_to_root(d) +
+                                           "etc/passwd\"> <img src=\"file:///etc/passwd\">\n")],
+     expect="ok", checks=outside_never + [no_scripting])
+case("html-hostile-attributes", lambda d: [src(d, FM + "<a href=\"javascript:alert(1)\">a</a> <a href=\" java\tscript:x\">b</a> "
+                                               "<a href=\"&#106;avascript:alert(2)\">c</a>\n\n<svg onload=alert(3)><text>svg</text></svg>\n\n"
+                                               "<p onclick=\"x()\" style=\"color:red\" class=\"k\">teks</p>\n\n"
+                                               "<iframe src=\"https://example.com\"></iframe><object data=x></object>\n")],
+     expect="ok", checks=[no_scripting, epub_text_has("teks")])
+
 # XML specials and ']]>' in every metadata field and in headings
 SPECIAL = "<&>\"' ]]> &amp; <![CDATA[x]]>"
 HEAD = "<&>\"' ]]> x"  # Markdown leaves this as written (SPECIAL's entity and CDATA it would read)
