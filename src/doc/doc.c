@@ -141,11 +141,29 @@ const char *tb_doc_strndup(tb_doc *doc, const char *s, size_t n) {
 
 const char *tb_doc_strdup(tb_doc *doc, const char *s) { return tb_arena_strdup(&doc->arena, s); }
 
+bool tb_node_image_size(const tb_node *n, int *width, int *height) {
+  int w = n->image.width, h = n->image.height, ww = n->image.want_w, wh = n->image.want_h;
+  if (ww > 0 && wh > 0) {
+    w = ww;
+    h = wh;
+  } else if (ww > 0 && w > 0 && h > 0) {
+    h = (int)((long long)h * ww / w);
+    w = ww;
+  } else if (wh > 0 && w > 0 && h > 0) {
+    w = (int)((long long)w * wh / h);
+    h = wh;
+  }
+  *width = w > 0 ? w : 0;
+  *height = h > 0 ? h : 0;
+  return *width > 0 && *height > 0;
+}
+
 bool tb_doc_is_book(const tb_doc *doc) {
   if (doc->meta.doc_class)
     return strcmp(doc->meta.doc_class, "book") == 0;
   if (doc->nsources > 1)
     return true;
+  /* an HTML <h1> counts as Markdown's '#' does (GitHub renders both as h1); anchors are level 0 */
   int level1 = 0;
   for (size_t h = 0; h < doc->nheadings && level1 < 2; h++)
     level1 += doc->headings[h].level == 1;

@@ -186,6 +186,10 @@ int tb_doc_find_heading(const tb_doc *doc, const char *id);
 /** Appends the plain text of n's subtree (TEXT, CODE, soft breaks as spaces) to b. */
 void tb_node_plain_text(const tb_node *n, tb_buf *b);
 
+/** An IMAGE's size in CSS px: <img width height> when asked for (one of the two scales the other
+ * by the image's own proportions), else the file's own. False when neither is known. */
+bool tb_node_image_size(const tb_node *n, int *width, int *height);
+
 
 /* Iteration, cmark style: ENTER then EXIT for nodes with children; leaves get ENTER only. */
 typedef enum { TB_EVENT_NONE, TB_EVENT_DONE, TB_EVENT_ENTER, TB_EVENT_EXIT } tb_event;

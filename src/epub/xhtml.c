@@ -214,13 +214,22 @@ static void image_alt(const render *r, const tb_node *n, tb_buf *alt) {
 
 /* An image inline: <img> when we carry the file; otherwise never fetched: its alt text, as a link
  * to the URL when that is an absolute one. */
+/* <img width height> from the source's HTML, kept in proportion (the CSS keeps height:auto) */
+static void put_image_size(tb_buf *o, const tb_node *n) {
+  int w, h;
+  if ((n->image.want_w > 0 || n->image.want_h > 0) && tb_node_image_size(n, &w, &h))
+    tb_buf_printf(o, " width=\"%d\" height=\"%d\"", w, h);
+}
+
 static void put_image(render *r, const tb_node *n) {
   tb_buf *o = r->out;
   tb_buf alt = {0}, href = {0};
   image_alt(r, n, &alt);
   const tb_epub_image *img = tb_epub_find_image(r->b, n);
   if (img) {
-    tb_buf_printf(o, "<img src=\"%s\" alt=\"", img->name);
+    tb_buf_printf(o, "<img src=\"%s\"", img->name);
+    put_image_size(o, n);
+    tb_buf_puts(o, " alt=\"");
     tb_epub_escape(o, alt.data, alt.len);
     tb_buf_puts(o, "\"/>");
   } else if (r->flat == 0 && r->in_link == 0 && url_linkable(n->as.link.url)) {
@@ -250,7 +259,9 @@ static void put_figure(render *r, const tb_node *n, const tb_epub_image *img) {
   tb_node_plain_text(n, &plain);
   if (!caption && tb_epub_has_text(plain.data))
     caption = plain.data;
-  tb_buf_printf(o, "<figure>\n<img src=\"%s\" alt=\"", img->name);
+  tb_buf_printf(o, "<figure>\n<img src=\"%s\"", img->name);
+  put_image_size(o, n);
+  tb_buf_puts(o, " alt=\"");
   tb_epub_escape(o, alt.data, alt.len);
   tb_buf_puts(o, "\"/>\n");
   if (caption) {

@@ -46,7 +46,7 @@ static void layout_heading(L *l, const tb_node *n) {
   } else {
     lo_add_glue(l, size * 1.1f);
   }
-  para_fmt pf = {size, size * 1.25f, false, false, 0, false};
+  para_fmt pf = {size, size * 1.25f, false, l->center > 0, 0, false}; /* <h1 align=center> */
   style st = lo_base_style(size);
   st.face = level == 6 ? TB_FACE_BOLD_ITALIC : TB_FACE_BOLD;
   st.nohyph = true;
@@ -251,7 +251,9 @@ static void layout_image(L *l, const tb_node *img) {
       lo_set_elem_attr(l, l->cur_elem, lo_strndup(l, alt.data, alt.len), NULL);
       tb_buf_free(&alt);
     }
-    float w = (float)img->image.width * 0.75f, h = (float)img->image.height * 0.75f; /* 96 dpi */
+    int pw = 0, ph = 0;
+    tb_node_image_size(img, &pw, &ph); /* <img width height> when given */
+    float w = (float)pw * 0.75f, h = (float)ph * 0.75f; /* 96 dpi */
     float maxh = l->text_h * 0.7f;
     if (w > l->frame.width) {
       h *= l->frame.width / w;

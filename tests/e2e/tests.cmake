@@ -2,7 +2,7 @@
 # checked with third-party tools only (qpdf, poppler, mupdf, xmllint, EPUBCheck).  Included by
 # tests/CMakeLists.txt.  No test is timed: TIMEOUT only guards against hangs.  A test whose
 # tools are missing exits 77 and is reported as skipped.
-# Labels: e2e (all of them), pdf, epub, epubcheck (starts a JVM: slow), corpus.
+# Labels: e2e (all of them), pdf, epub, epubcheck (starts a JVM: slow), corpus, html, heavy.
 find_package(Python3 COMPONENTS Interpreter)
 if(NOT Python3_Interpreter_FOUND)
   message(STATUS "python3 not found: end-to-end tests not registered")
@@ -81,4 +81,12 @@ if(TERBIT_HEAVY_TESTS)
     --source ${TB_FIX}/book/chapter-a.md --source ${TB_FIX}/book/chapter-b.md)
   tb_e2e_test(e2e_gfm_corpus "epub;epubcheck;corpus" ${Python3_EXECUTABLE} ${TB_E2E}/check_gfm_corpus.py
     --terbit $<TARGET_FILE:terbit> --corpus ${TB_FIX}/gfm)
+  # raw HTML as GitHub renders it, both formats (issue 12)
+  tb_e2e_test(e2e_html "pdf;epub;epubcheck;html" ${Python3_EXECUTABLE} ${TB_E2E}/check_html.py
+    --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/html/README.md)
+  # Markdown nobody here wrote: a fixed sample of 50 of the READMEs of the Ace install's npm
+  # packages (tests/a11y/setup.sh installs them; --all for every one of them, by hand)
+  tb_e2e_test(e2e_readme_corpus "pdf;epub;epubcheck;corpus;heavy" ${Python3_EXECUTABLE}
+    ${TB_E2E}/check_readme_corpus.py --terbit $<TARGET_FILE:terbit>
+    --modules ${CMAKE_SOURCE_DIR}/tests/a11y/node_modules)
 endif()

@@ -289,6 +289,36 @@ static void test_many_duplicate_headings(void **state) {
   tb_buf_free(&b);
 }
 
+/* <img width height>: both as given, one scales the other by the file's proportions, neither
+ * keeps the file's size (the PDF's layout and the EPUB's <img> both use this) */
+static void test_image_size_asked_for(void **state) {
+  (void)state;
+  tb_node n;
+  memset(&n, 0, sizeof n);
+  n.type = TB_NODE_IMAGE;
+  n.image.width = 400;
+  n.image.height = 200;
+  int w, h;
+  assert_true(tb_node_image_size(&n, &w, &h));
+  assert_int_equal(w, 400);
+  assert_int_equal(h, 200);
+  n.image.want_w = 120;
+  assert_true(tb_node_image_size(&n, &w, &h));
+  assert_int_equal(w, 120);
+  assert_int_equal(h, 60);
+  n.image.want_w = 0;
+  n.image.want_h = 50;
+  assert_true(tb_node_image_size(&n, &w, &h));
+  assert_int_equal(w, 100);
+  assert_int_equal(h, 50);
+  n.image.want_w = 30;
+  assert_true(tb_node_image_size(&n, &w, &h));
+  assert_int_equal(w, 30);
+  assert_int_equal(h, 50);
+  memset(&n.image, 0, sizeof n.image);
+  assert_false(tb_node_image_size(&n, &w, &h)); /* no file read, nothing asked */
+}
+
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
@@ -306,6 +336,7 @@ int main(void) {
       cmocka_unit_test(test_cover_is_resolved_like_an_image),
       cmocka_unit_test(test_many_duplicate_headings),
       cmocka_unit_test(test_book_lang_inherited),
+      cmocka_unit_test(test_image_size_asked_for),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
