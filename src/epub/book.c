@@ -350,6 +350,36 @@ void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n
   merge_marks(b, old_marks);
 }
 
+typedef struct name_key {
+  int chapter;
+  const char *text;
+  size_t index;
+} name_key;
+
+static int cmp_name_key(const void *pa, const void *pb) {
+  const name_key *a = pa, *b = pb;
+  if (a->chapter != b->chapter)
+    return a->chapter < b->chapter ? -1 : 1;
+  return strcmp(a->text, b->text);
+}
+
+/* heading_name_shared: sorted by (chapter file, text), equal neighbours share their name
+ * (one sort: an API reference's many "Event: 'close'" stay linear) */
+static void find_shared_names(tb_epub_book *b) {
+  const tb_doc *doc = b->doc;
+  size_t nh = doc->nheadings, n = 0;
+  b->heading_name_shared = tb_xcalloc(nh ? nh : 1, sizeof *b->heading_name_shared);
+  name_key *k = tb_xmalloc((nh ? nh : 1) * sizeof *k);
+  for (size_t i = 0; i < nh; i++)
+    if (doc->headings[i].level >= 1 && b->heading_chapter[i] >= 0)
+      k[n++] = (name_key){b->heading_chapter[i], doc->headings[i].text ? doc->headings[i].text : "", i};
+  qsort(k, n, sizeof *k, cmp_name_key);
+  for (size_t i = 1; i < n; i++)
+    if (cmp_name_key(&k[i - 1], &k[i]) == 0)
+      b->heading_name_shared[k[i - 1].index] = b->heading_name_shared[k[i].index] = true;
+  free(k);
+}
+
 int tb_epub_book_init(tb_epub_book *b, const tb_doc *doc, const tb_epub_opts *opts, tb_error *err) {
   memset(b, 0, sizeof *b);
   b->doc = doc;
@@ -368,6 +398,7 @@ int tb_epub_book_init(tb_epub_book *b, const tb_doc *doc, const tb_epub_opts *op
   b->heading_chapter = tb_xmalloc((nh ? nh : 1) * sizeof *b->heading_chapter);
   for (size_t i = 0; i < nh; i++)
     b->heading_chapter[i] = doc->headings[i].node ? node_chapter(b, doc->headings[i].node) : -1;
+  find_shared_names(b);
 
   TB_CHECK(gather_images(b, err));
   TB_CHECK(load_cover(b, err));
@@ -392,5 +423,6 @@ void tb_epub_book_free(tb_epub_book *b) {
   free(b->marks);
   free(b->page_id_set.slots);
   free(b->heading_chapter);
+  free(b->heading_name_shared);
   memset(b, 0, sizeof *b);
 }

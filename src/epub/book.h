@@ -71,6 +71,9 @@ typedef struct tb_epub_book {
   size_t prev_offset;
 
   int *heading_chapter; /* [nheadings]: the chapter file showing it, -1 none */
+  /* [nheadings]: another heading of the same chapter file has the same text. Its section is not
+   * named by it (a named section is a region landmark, and landmarks' names must differ). */
+  bool *heading_name_shared;
 } tb_epub_book;
 
 /** Fills book for doc (reads images and the cover into memory), with no pages yet. 0, or -1

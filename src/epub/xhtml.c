@@ -324,9 +324,15 @@ static void open_section(render *r, int level, int index, const char *id) {
   tb_buf_puts(o, "<section");
   if (r->doc->chapters[r->ci].heading == index)
     tb_buf_puts(o, " epub:type=\"chapter\" role=\"doc-chapter\"");
-  tb_buf_puts(o, " aria-labelledby=\"");
-  tb_epub_escape_str(o, id);
-  tb_buf_puts(o, "\">\n");
+  /* named by its heading only when no other section of the file has that name: a named section
+   * is a region landmark, and two landmarks of one role may not share a name (Ace's
+   * landmark-unique; an API reference repeats "Event: 'close'" under each class) */
+  if (index < 0 || (size_t)index >= r->doc->nheadings || !r->b->heading_name_shared[index]) {
+    tb_buf_puts(o, " aria-labelledby=\"");
+    tb_epub_escape_str(o, id);
+    tb_buf_puts(o, "\"");
+  }
+  tb_buf_puts(o, ">\n");
   r->sect[r->nsect++] = level;
   r->depth++;
 }
