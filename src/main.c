@@ -59,7 +59,7 @@ static void usage(FILE *f) {
         "Keys: title (else the opening # heading, else the file name), subtitle, author (one or\n"
         "a list), lang (BCP 47; else ms or en, read from the text),\n"
         "date (YYYY-MM-DD), category, description, keywords (a list), identifier, rights,\n"
-        "cover (an image beside the source). See man terbit.\n"
+        "cover (an image beside the source), class (article or book). See man terbit.\n"
         "\n"
         "Exit status: 0 done, 1 bad input (or a warning under --strict), 2 usage error,\n"
         "3 I/O or library error, 128+N killed by signal N (no partial output is left behind).\n",
