@@ -423,51 +423,124 @@ static char *put_string_byte(char *p, unsigned char c) {
   return p;
 }
 
-static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d) {
+/* Paints d's text from byte `from` to byte `to`: after a Td to the run's start when from is 0,
+ * else where the text before it ended (a run painted in parts moves nothing). With `soft`, the
+ * '-' that ends the part is drawn with the soft hyphen's code (U+00AD: the layout added it, ISO
+ * 32000-1 §14.8.2.2.3), which the fonts draw with the hyphen's glyph. With `adj_end`, a space
+ * that ends the part gets its adjustment (the next word follows in another operator). */
+static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d, size_t from, size_t to,
+                       bool soft, bool adj_end) {
   tb_buf *b = &pen->out;
   tb_buf_clear(b);
-  long long x = llround((double)d->x * 1000.0), y = llround((double)d->y * 1000.0);
-  put_milli(b, x - pen->x);
-  tb_buf_putc(b, ' ');
-  put_milli(b, y - pen->y);
-  tb_buf_puts(b, " Td");
-  pen->x = x;
-  pen->y = y;
+  if (from == 0) {
+    long long x = llround((double)d->x * 1000.0), y = llround((double)d->y * 1000.0);
+    put_milli(b, x - pen->x);
+    tb_buf_putc(b, ' ');
+    put_milli(b, y - pen->y);
+    tb_buf_puts(b, " Td");
+    pen->x = x;
+    pen->y = y;
+  }
   /* the adjustment after a space, in 1/1000 of the text size (negative: further right) */
   long long adj = d->size > 0 ? llround(-(double)d->word_space * 10000.0 / (double)d->size) : 0;
   bool tj = false;
   if (adj != 0)
-    for (size_t i = 0; i + 1 < d->len && !tj; i++)
-      tj = d->text[i] == ' ';
+    for (size_t i = from; i < to && !tj; i++)
+      tj = d->text[i] == ' ' && (i + 1 < to || adj_end);
   tb_buf_puts(b, tj ? "[(" : "(");
   /* the most a character takes: 4 escaped bytes, and after a space ")" + a number (up to 22
    * characters) + "(" */
-  tb_grow(&b->data, &b->cap, b->len + d->len * 32 + 64, 1);
+  tb_grow(&b->data, &b->cap, b->len + (to - from) * 32 + 64, 1);
   char *o = b->data + b->len;
   unsigned char *used = pen->used + (size_t)d->face * 8192;
-  for (size_t i = 0; i < d->len;) {
+  bool open = true; /* a string is open */
+  for (size_t i = from; i < to;) {
     size_t k;
-    uint32_t cp = tb_utf8_decode(d->text + i, d->len - i, &k);
+    uint32_t cp = tb_utf8_decode(d->text + i, to - i, &k);
     i += k;
     if (cp > 0xFFFF)
       cp = 0xFFFD; /* the layout never draws these; Identity-H codes are 2 bytes */
+    if (soft && i == to && cp == '-')
+      cp = 0xAD;
     if (!(used[cp >> 3] & (1u << (cp & 7)))) {
       used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
       tb_hpdf_font_use(font, cp);
     }
     o = put_string_byte(o, (unsigned char)(cp >> 8));
     o = put_string_byte(o, (unsigned char)(cp & 0xFF));
-    if (tj && cp == ' ' && i < d->len) {
+    if (tj && cp == ' ' && (i < to || adj_end)) {
       *o++ = ')';
       b->len = (size_t)(o - b->data);
       put_milli(b, adj * 100);
       o = b->data + b->len;
-      *o++ = '(';
+      open = i < to;
+      if (open)
+        *o++ = '(';
     }
   }
   b->len = (size_t)(o - b->data);
-  tb_buf_puts(b, tj ? ")] TJ\n" : ") Tj\n");
+  tb_buf_puts(b, !tj ? ") Tj\n" : open ? ")] TJ\n" : "] TJ\n");
   tb_hpdf_page_write(page, b->data, b->len);
+}
+
+/* A word hyphenated at a line end reads whole (ISO 32000-1 §14.9.4): its two halves, "se-" at
+ * the end of draw d and "jumlah" at the start of the next line's first run, are painted in one
+ * marked-content sequence of their own, /Span with the word as its /ActualText ("sejumlah") and
+ * an MCID of d's element (poppler's pdftotext reads the ActualText; pdfinfo -struct-text, which
+ * does not, reads the glyphs, the soft hyphen left out). The next run is the page's next text draw
+ * (a page never begins inside a hyphenated word); it must belong to the same element, and begin
+ * with the word. Returns its index, or 0 when d is not such a draw (its '-' is then drawn as
+ * it is, a hyphen that pdftotext joins across the line end). */
+static size_t hyphen_next(const tb_page *lp, size_t k) {
+  const tb_draw *d = &lp->draws[k];
+  if (!d->hyphen || d->len < 2 || d->text[d->len - 1] != '-' || d->text[d->len - 2] == ' ')
+    return 0;
+  for (size_t j = k + 1; j < lp->ndraws; j++) {
+    const tb_draw *n = &lp->draws[j];
+    if (n->kind != TB_DRAW_TEXT || !n->len)
+      continue;
+    return n->elem == d->elem && d->elem > 0 && n->text[0] != ' ' ? j : 0;
+  }
+  return 0;
+}
+
+/* Draw k goes on in sequence mcid (tb_tags_read's `more`). */
+static void add_seq(tb_tags_seq **more, size_t *n, size_t *cap, size_t k, int mcid) {
+  tb_grow(more, cap, *n + 1, sizeof **more);
+  (*more)[(*n)++] = (tb_tags_seq){k, mcid};
+}
+
+/* Opens the /Span sequence of the hyphenated word whose first half is d's text from `w` on (its
+ * '-' left out) and whose second half begins next's text; returns its MCID. */
+static int mark_span(marks *m, const tb_draw *d, size_t w, const tb_draw *next) {
+  mark_end(m);
+  tb_buf *b = &m->ops;
+  tb_buf_clear(b);
+  m->mcid = tb_tags_mcid(m->tags);
+  tb_buf_puts(b, "/Span <</ActualText<FEFF"); /* UTF-16BE (§7.9.2.2): the painter draws the BMP */
+  size_t nlen = 0;
+  while (nlen < next->len && next->text[nlen] != ' ')
+    nlen++;
+  for (int part = 0; part < 2; part++) {
+    const char *s = part ? next->text : d->text + w;
+    size_t n = part ? nlen : d->len - 1 - w;
+    for (size_t i = 0; i < n;) {
+      static const char hex[] = "0123456789ABCDEF";
+      size_t k;
+      uint32_t cp = tb_utf8_decode(s + i, n - i, &k);
+      i += k;
+      if (cp > 0xFFFF)
+        cp = 0xFFFD;
+      char c[4] = {hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+      tb_buf_put(b, c, 4);
+    }
+  }
+  tb_buf_puts(b, ">/MCID ");
+  tb_buf_putu(b, (unsigned)m->mcid);
+  tb_buf_puts(b, ">> BDC\n");
+  tb_hpdf_page_write(m->page, b->data, b->len);
+  m->open = d->elem;
+  return m->mcid;
 }
 
 int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const tb_pdf_opts *opts,
@@ -478,6 +551,8 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   HPDF_Page *pages = NULL;
   HPDF_Image *images = NULL;
   int *mcid = NULL; /* per draw of the page being painted: its MCID, -1 */
+  tb_tags_seq *more = NULL; /* the further sequences of draws painted in parts, in draw order */
+  size_t nmore = 0, more_cap = 0;
   size_t mcid_cap = 0;
   tb_tags *tags = tb_tags_new(lo);
   contents cont = {0};
@@ -539,6 +614,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
       tb_grow(&mcid, &mcid_cap, lp->ndraws + 1, sizeof *mcid);
       for (size_t k = 0; k < lp->ndraws; k++)
         mcid[k] = -1;
+      nmore = 0;
     }
     /* rules and images first, then all text in one text object */
     for (size_t k = 0; k < lp->ndraws; k++) {
@@ -584,6 +660,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     pen.x = pen.y = 0; /* BT: the line matrix is the identity */
     float gray = -1, size = -1; /* gray -2: the links' blue */
     int face = -1;
+    size_t second = 0; /* the draw that ends the open /Span of a hyphenated word (0: none) */
     for (size_t k = 0; k < lp->ndraws && !ctx.first; k++) {
       const tb_draw *d = &lp->draws[k];
       if (d->kind != TB_DRAW_TEXT || !d->len)
@@ -601,14 +678,44 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
         face = (int)d->face;
         size = d->size;
       }
-      if (tags)
-        mcid[k] = mark(&mk, d->elem);
-      paint_text(&pen, p, font[d->face], d);
+      if (!tags) {
+        paint_text(&pen, p, font[d->face], d, 0, d->len, false, false);
+        continue;
+      }
+      size_t from = 0;
+      if (second && k == second) { /* a hyphenated word's second half: it ends the open /Span */
+        while (from < d->len && d->text[from] != ' ')
+          from++;
+        mcid[k] = mk.mcid;
+        paint_text(&pen, p, font[d->face], d, 0, from, false, false);
+        mark_end(&mk);
+      }
+      second = from < d->len ? hyphen_next(lp, k) : 0;
+      size_t w = d->len; /* where the /Span of a hyphenated word's first half begins */
+      if (second)
+        for (w = d->len - 1; w > from && d->text[w - 1] != ' ';)
+          w--;
+      if (w > from) {
+        int seq = mark(&mk, d->elem);
+        if (from)
+          add_seq(&more, &nmore, &more_cap, k, seq);
+        else
+          mcid[k] = seq;
+        paint_text(&pen, p, font[d->face], d, from, w, false, second != 0);
+      }
+      if (second) { /* a hyphenated word's first half: it opens the /Span */
+        int seq = mark_span(&mk, d, w, &lp->draws[second]);
+        if (w)
+          add_seq(&more, &nmore, &more_cap, k, seq);
+        else
+          mcid[k] = seq;
+        paint_text(&pen, p, font[d->face], d, w, d->len, true, false);
+      }
     }
     mark_end(&mk);
     HPDF_Page_EndText(p);
     if (tags)
-      tb_tags_read(tags, lp->draws, mcid, lp->ndraws);
+      tb_tags_read(tags, lp->draws, mcid, lp->ndraws, more, nmore);
     if (!ctx.first && take_contents(&cont, i, p) != 0) {
       tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compress a page");
       ctx.first = 1;
@@ -719,6 +826,7 @@ done:
     deflateEnd(&cont.z);
   tb_buf_free(&mk.ops);
   free(mcid);
+  free(more);
   free(pen.used);
   tb_buf_free(&pen.out);
   free(pages);

@@ -112,7 +112,19 @@ int tb_tags_mcid(tb_tags *t) {
   return (int)t->page_nmcid[t->page]++;
 }
 
-void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
+/* Draw k's content is in the sequence `id` of element e: a mark, unless the one before is that. */
+static void add_mark(tb_tags *t, int e, int id) {
+  const mark_rec *last = t->nmarks > t->page_mark0[t->page] ? &t->marks[t->nmarks - 1] : NULL;
+  if (last && last->elem == e && last->mcid == (unsigned)id)
+    return; /* the same sequence as the draw before */
+  tb_grow(&t->marks, &t->marks_cap, t->nmarks + 1, sizeof *t->marks);
+  // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): allocated in tb_tags_new, grown just above
+  t->marks[t->nmarks++] = (mark_rec){e, (unsigned)id};
+}
+
+void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n, const tb_tags_seq *more,
+                  size_t nmore) {
+  size_t m = 0;
   for (size_t k = 0; k < n; k++) {
     int e = draws[k].elem;
     if (e <= 0 || (size_t)e >= t->n || mcid[k] < 0 || (unsigned)mcid[k] >= t->page_nmcid[t->page])
@@ -130,12 +142,10 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n) {
       if (len) /* a draw without text (none the layout makes) adds nothing */
         tb_buf_put(&t->link_text[t->link_at[e] - 1], draws[k].text, len);
     }
-    const mark_rec *last = t->nmarks > t->page_mark0[t->page] ? &t->marks[t->nmarks - 1] : NULL;
-    if (last && last->elem == e && last->mcid == (unsigned)mcid[k])
-      continue; /* the same sequence as the draw before */
-    tb_grow(&t->marks, &t->marks_cap, t->nmarks + 1, sizeof *t->marks);
-    // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): allocated in tb_tags_new, grown just above
-    t->marks[t->nmarks++] = (mark_rec){e, (unsigned)mcid[k]};
+    add_mark(t, e, mcid[k]);
+    for (; m < nmore && more[m].draw <= k; m++)
+      if (more[m].draw == k && more[m].mcid >= 0 && (unsigned)more[m].mcid < t->page_nmcid[t->page])
+        add_mark(t, e, more[m].mcid);
   }
 }
 

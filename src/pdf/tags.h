@@ -32,10 +32,19 @@ void tb_tags_page(tb_tags *t, size_t page, unsigned obj);
  * learns in reading order). */
 int tb_tags_mcid(tb_tags *t);
 
+/** A further marked-content sequence that draw `draw` goes on in: a run painted in parts (a
+ * hyphenated word's /Span, pdf.c, before or after the rest of the run). */
+typedef struct tb_tags_seq {
+  size_t draw;
+  int mcid;
+} tb_tags_seq;
+
 /** Reads the current page's draws in their order (the reading order): draw k, of element
- * draws[k].elem, is in the marked-content sequence mcid[k] (-1: none). Each element gets its
- * content in that order, and joins its parent the first time it has any. */
-void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n);
+ * draws[k].elem, is in the marked-content sequence mcid[k] (-1: none), then in those of `more`
+ * (in draw order) whose draw is k. Each element gets its content in that order, and joins its
+ * parent the first time it has any. */
+void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n, const tb_tags_seq *more,
+                  size_t nmore);
 
 /** The link annotation object `obj` on page `page` belongs to Link element `elem`; returns
  * the annotation's /StructParent key. */

@@ -72,7 +72,7 @@ def main():
         check_page_size(R, q, args.paper or "a4")
         check_title_page(R, text, book)
         check_text_block(R, text)
-        check_hyphenation(R, text)
+        check_hyphenation(R, text, pdf)
         check_stranded_headings(R, book, where, text)
         check_class(R, book, where, text, args.max_pages)
         check_note_pages(R, book, text, where)
@@ -361,16 +361,52 @@ def check_text_block(R, text):
     R.check(f"no line past the text block's right edge (x={right})", not over, L.short("; ".join(over), 800))
 
 
-def check_hyphenation(R, text):
-    """A word hyphenated at a line end keeps at least two letters on each side."""
+def pdf_strings(ops):
+    """The bytes of the strings among content-stream operators (hex or literal)."""
+    out = b""
+    for m in re.finditer(r"<([0-9A-Fa-f\s]*)>|\(((?:\\.|[^\\)])*)\)", ops, re.S):
+        if m.group(1) is not None:
+            out += bytes.fromhex(re.sub(r"\s", "", m.group(1)))
+        else:
+            lit = re.sub(r"\\([nrtbf()\\])", lambda e: {"n": "\n", "r": "\r", "t": "\t", "b": "\b",
+                                                       "f": "\f"}.get(e.group(1), e.group(1)), m.group(2))
+            out += lit.encode("latin-1", "replace")
+    return out
+
+
+def hyphen_spans(pdf):
+    """Each hyphenated word's marked-content sequence (ISO 32000-1 §14.9.4): (its /ActualText,
+    the text of the glyphs painted in it: terbit's 2-byte codes are the code points)."""
+    rc, out, err = L.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"])
+    spans = []
+    for m in re.finditer(r"/Span\s*<<\s*/ActualText\s*<([0-9A-Fa-f]*)>\s*/MCID\s+\d+\s*>>\s*BDC(.*?)\bEMC", out, re.S):
+        actual = bytes.fromhex(m.group(1)).decode("utf-16")
+        spans.append((actual, pdf_strings(m.group(2)).decode("utf-16-be", "replace")))
+    return spans
+
+
+def check_hyphenation(R, text, pdf):
+    """A word hyphenated at a line end keeps at least two letters on each side; each (its two
+    halves in a /Span of their own, pdf.c) reads whole through its /ActualText, and its line-end
+    hyphen is drawn as a soft hyphen (U+00AD)."""
     bad = []
     for left, right, page in text.hyphen_breaks:
         a = re.split(r"[^\w]", left[:-1])[-1]
         b = re.split(r"[^\w]", right)[0]
         if (a and len(a) < 2) or (b and len(b) < 2):
             bad.append(f"{left}|{right} (page {text.labels[page]})")
+    spans = hyphen_spans(pdf)
+    badspan = []
+    for actual, glyphs in spans:
+        parts = glyphs.split("\u00ad")
+        if len(parts) != 2 or "".join(parts) != actual or " " in actual:
+            badspan.append(f"{actual!r} over {glyphs!r}")
+        elif len(re.split(r"[^\w]", parts[0])[-1]) < 2 or len(re.split(r"[^\w]", parts[1])[0]) < 2:
+            bad.append(f"{parts[0]}-|{parts[1]}")
     R.check("hyphenation leaves at least 2 letters on each side", not bad, ", ".join(bad),
-            f"{len(text.hyphen_breaks)} hyphenated line ends")
+            f"{len(text.hyphen_breaks) + len(spans)} hyphenated line ends")
+    R.check("a hyphenated word is a /Span whose /ActualText is the word, over its halves and a soft hyphen",
+            not badspan, L.short(", ".join(badspan), 600), f"{len(spans)} spans")
 
 
 def check_stranded_headings(R, book, where, text):

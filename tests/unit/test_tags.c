@@ -83,7 +83,7 @@ static void test_tree(void **state) {
   memcpy(m0b, m0, sizeof m0);
   d0b[6] = d0[5];
   m0b[6] = m0[5];
-  tb_tags_read(t, d0b, m0b, 7);
+  tb_tags_read(t, d0b, m0b, 7, NULL, 0);
   /* page 1 (object 11): the P goes on, then the figure; the painter paints the image first, so
    * the figure's MCID is 0 and the P's 1 */
   tb_tags_page(t, 1, 11);
@@ -96,7 +96,7 @@ static void test_tree(void **state) {
   m1[0] = tb_tags_mcid(t);
   assert_int_equal(m1[1], 0);
   assert_int_equal(m1[0], 1);
-  tb_tags_read(t, d1, m1, 2);
+  tb_tags_read(t, d1, m1, 2, NULL, 0);
   /* the link's annotation: its key comes after the two pages' */
   assert_int_equal(tb_tags_annot(t, 4, 0, 20), 2);
   assert_int_equal(tb_tags_annot(t, 0, 0, 21), -1); /* no element: no key */
@@ -215,7 +215,7 @@ static void ua_tree(const char *alt) {
     m[k] = tb_tags_mcid(t);
   }
   d[10].hyphen = true;
-  tb_tags_read(t, d, m, 14);
+  tb_tags_read(t, d, m, 14, NULL, 0);
   assert_string_equal(tb_tags_link_text(t, 13), "sejumlah e-");
   assert_null(tb_tags_link_text(t, 12));
   assert_int_equal(tb_tags_ua(t), alt && *alt);
@@ -251,6 +251,42 @@ static void ua_tree(const char *alt) {
   free(pdf);
 }
 
+/* A run painted in parts (a hyphenated word's /Span, pdf.c): its element gets each sequence as a
+ * kid, in order, and the parent tree maps each back. */
+static void test_runs_in_parts(void **state) {
+  (void)state;
+  /* 1 Document > 2 P */
+  tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_P, 1}};
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  lo.npages = 1;
+  lo.elems = elems;
+  lo.nelems = 3;
+  tb_tags *t = tb_tags_new(&lo);
+  tb_tags_page(t, 0, 10);
+  /* "kata se-" in MCID 0 then the /Span 1; "jumlah besar" in the /Span 1 then 2; a rule (an
+   * artifact) between them, and "lagi" in 2 */
+  tb_draw d[4];
+  memset(d, 0, sizeof d);
+  int m[4] = {-1, -1, -1, -1};
+  d[0].elem = d[2].elem = d[3].elem = 2;
+  for (int k = 0; k < 3; k++)
+    assert_int_equal(tb_tags_mcid(t), k);
+  m[0] = 0;
+  m[2] = 1;
+  m[3] = 2;
+  const tb_tags_seq more[] = {{0, 1}, {2, 2}};
+  tb_tags_read(t, d, m, 4, more, 2);
+  size_t n;
+  char *objs;
+  char *pdf = packed(t, 30, 5, &n, &objs);
+  tb_tags_free(t);
+  assert_non_null(strstr(objs, "<</S/P/P 30 0 R/Pg 10 0 R/K[0 1 2]>>"));
+  assert_non_null(strstr(objs, "<</Nums[0[31 0 R 31 0 R 31 0 R]]>>"));
+  free(objs);
+  free(pdf);
+}
+
 static void test_ua(void **state) {
   (void)state;
   ua_tree("Peta");
@@ -261,6 +297,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_elements_no_tree),
       cmocka_unit_test(test_tree),
+      cmocka_unit_test(test_runs_in_parts),
       cmocka_unit_test(test_ua),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
