@@ -103,8 +103,14 @@ static HPDF_BOOL is_utf8_identity_font(HPDF_Font font)
 // whose destination is a string may only vary in its last byte, so ranges
 // never cross a high-byte boundary.  Skipped: C0 controls, the surrogates
 // (never valid UTF-16 on their own) and the noncharacters U+FFFE/U+FFFF.
+// No code maps to U+0000, U+FEFF or U+FFFE (PDF/UA-1 7.21.7: a reader takes
+// U+FEFF for a byte-order mark): the code U+FEFF (ZERO WIDTH NO-BREAK SPACE,
+// which a source may hold and the fonts draw) maps to U+2060 WORD JOINER, the
+// same character without the mark's second meaning, in a bfchar of its own.
 #define TU_FIRST_CODE 0x0020u
 #define TU_LAST_CODE 0xFFFDu
+#define TU_BOM 0xFEFFu
+#define TU_BOM_AS 0x2060u
 #define TU_MAX_PER_BLOCK 100u // PDF limit for one begin...end block
 
 static unsigned tu_range(unsigned idx, unsigned *lo, unsigned *hi)
@@ -120,6 +126,8 @@ static unsigned tu_range(unsigned idx, unsigned *lo, unsigned *hi)
         *lo = TU_FIRST_CODE;
     if (*hi > TU_LAST_CODE)
         *hi = TU_LAST_CODE;
+    if (*hi == TU_BOM)
+        *hi = TU_BOM - 1u; // its own bfchar
     return 1;
 }
 
@@ -188,6 +196,12 @@ static HPDF_STATUS write_tounicode(HPDF_Stream s, const unsigned char *used)
                 return ret;
         }
         k++;
+    }
+    if (!used || (used[TU_BOM >> 3] & (1u << (TU_BOM & 7u)))) {
+        (void)snprintf(line, sizeof line, "1 beginbfchar\n<%04X> <%04X>\nendbfchar\n",
+                       TU_BOM, TU_BOM_AS);
+        if ((ret = HPDF_Stream_WriteStr(s, line)) != HPDF_OK)
+            return ret;
     }
 
     return HPDF_Stream_WriteStr(s, tail);

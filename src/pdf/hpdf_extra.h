@@ -44,7 +44,8 @@ extern "C" {
 // a valid one: codespace <0000>-<FFFF>, and 'beginbfrange' entries mapping
 // every code libharu's UTF-8 encoder can emit to itself, i.e. U+0020..U+FFFD
 // minus the surrogates U+D800..U+DFFF (248 ranges in 3 blocks: 5.6 KB,
-// 1.7 KB Flate-compressed).  The existing stream object is rewritten in place
+// 1.7 KB Flate-compressed), except U+FEFF, which maps to U+2060 (no code maps
+// to U+0000, U+FEFF or U+FFFE: PDF/UA-1 7.21.7).  The existing stream object is rewritten in place
 // (no orphan object is left in the file); its /Type /CMapName
 // /CIDSystemInfo /WMode keys (which described the encoding CMap) are
 // removed.  The stream is Flate-compressed when the document's compression

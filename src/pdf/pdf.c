@@ -517,25 +517,36 @@ static int mark_span(marks *m, const tb_draw *d, size_t w, const tb_draw *next) 
   tb_buf *b = &m->ops;
   tb_buf_clear(b);
   m->mcid = tb_tags_mcid(m->tags);
-  tb_buf_puts(b, "/Span <</ActualText<FEFF"); /* UTF-16BE (§7.9.2.2): the painter draws the BMP */
   size_t nlen = 0;
   while (nlen < next->len && next->text[nlen] != ' ')
     nlen++;
-  for (int part = 0; part < 2; part++) {
-    const char *s = part ? next->text : d->text + w;
-    size_t n = part ? nlen : d->len - 1 - w;
-    for (size_t i = 0; i < n;) {
+  const char *part[2] = {d->text + w, next->text};
+  size_t plen[2] = {d->len - 1 - w, nlen};
+  /* a text string (§7.9.2.2): ASCII as it is (PDFDocEncoding, a quarter of UTF-16BE in hex),
+   * else UTF-16BE (the painter draws the BMP only) */
+  bool ascii = true;
+  for (int j = 0; j < 2; j++)
+    for (size_t i = 0; i < plen[j] && ascii; i++)
+      ascii = (unsigned char)part[j][i] >= 0x20 && (unsigned char)part[j][i] < 0x7F;
+  tb_buf_puts(b, ascii ? "/Span <</ActualText(" : "/Span <</ActualText<FEFF");
+  for (int j = 0; j < 2; j++) {
+    for (size_t i = 0; i < plen[j];) {
       static const char hex[] = "0123456789ABCDEF";
       size_t k;
-      uint32_t cp = tb_utf8_decode(s + i, n - i, &k);
+      uint32_t cp = tb_utf8_decode(part[j] + i, plen[j] - i, &k);
       i += k;
+      if (ascii) {
+        char c[2];
+        tb_buf_put(b, c, (size_t)(put_string_byte(c, (unsigned char)cp) - c));
+        continue;
+      }
       if (cp > 0xFFFF)
         cp = 0xFFFD;
       char c[4] = {hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
       tb_buf_put(b, c, 4);
     }
   }
-  tb_buf_puts(b, ">/MCID ");
+  tb_buf_puts(b, ascii ? ")/MCID " : ">/MCID ");
   tb_buf_putu(b, (unsigned)m->mcid);
   tb_buf_puts(b, ">> BDC\n");
   tb_hpdf_page_write(m->page, b->data, b->len);

@@ -379,8 +379,10 @@ def hyphen_spans(pdf):
     the text of the glyphs painted in it: terbit's 2-byte codes are the code points)."""
     rc, out, err = L.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"])
     spans = []
-    for m in re.finditer(r"/Span\s*<<\s*/ActualText\s*<([0-9A-Fa-f]*)>\s*/MCID\s+\d+\s*>>\s*BDC(.*?)\bEMC", out, re.S):
-        actual = bytes.fromhex(m.group(1)).decode("utf-16")
+    for m in re.finditer(r"/Span\s*<<\s*/ActualText\s*(<[0-9A-Fa-f]*>|\((?:\\.|[^\\)])*\))\s*/MCID\s+\d+\s*>>"
+                         r"\s*BDC(.*?)\bEMC", out, re.S):
+        a = pdf_strings(m.group(1))  # a text string: UTF-16BE after its mark, else PDFDocEncoding
+        actual = a[2:].decode("utf-16-be") if a[:2] == b"\xfe\xff" else a.decode("latin-1")
         spans.append((actual, pdf_strings(m.group(2)).decode("utf-16-be", "replace")))
     return spans
 

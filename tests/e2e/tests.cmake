@@ -59,6 +59,8 @@ tb_e2e_test(e2e_pdfua_constructs "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/che
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
 tb_e2e_test(e2e_pdfua_malay_long "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
+tb_e2e_test(e2e_pdfua_unicode_marks "pdf;pdfua" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdfua.py
+  --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/unicode-marks.md)
 if(TERBIT_HEAVY_TESTS)
   tb_e2e_test(e2e_epub_constructs "epub;epubcheck" ${Python3_EXECUTABLE} ${TB_E2E}/check_epub.py
     --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)

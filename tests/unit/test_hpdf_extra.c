@@ -396,6 +396,46 @@ static void test_argument_checks(void)
     HPDF_Free(doc);
 }
 
+// The first code of an uncompressed file's ToUnicode CMaps (their bfrange
+// lines "<lo> <hi> <dst>" and bfchar lines "<code> <dst>") that maps to U+0000,
+// U+FEFF or U+FFFE (PDF/UA-1 7.21.7-2), 0x10000 for code 0; 0 when none.
+// *n_lines: the mapping lines read.
+static unsigned tounicode_bad(const unsigned char *buf, size_t len, unsigned *n_lines)
+{
+    int block = 0; // 2: in a bfrange block, 1: in a bfchar block
+    *n_lines = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned lo, hi, dst;
+        char a[5], b[5], c[5], kw[16];
+        const char *line = (const char *)buf + i;
+        if (i && buf[i - 1] != '\n')
+            continue;
+        if (len - i > 24 && sscanf(line, "%*u %15[a-z]", kw) == 1) {
+            block = !strcmp(kw, "beginbfrange") ? 2 : !strcmp(kw, "beginbfchar") ? 1 : 0;
+            continue;
+        }
+        if (!block || len - i < 14 || buf[i] != '<')
+            continue;
+        if (block == 2 && len - i > 20 &&
+            sscanf(line, "<%4[0-9A-F]> <%4[0-9A-F]> <%4[0-9A-F]>", a, b, c) == 3) {
+            lo = (unsigned)strtoul(a, NULL, 16);
+            hi = (unsigned)strtoul(b, NULL, 16);
+        } else if (block == 1 && sscanf(line, "<%4[0-9A-F]> <%4[0-9A-F]>", a, c) == 2) {
+            lo = hi = (unsigned)strtoul(a, NULL, 16);
+        } else {
+            continue;
+        }
+        dst = (unsigned)strtoul(c, NULL, 16);
+        (*n_lines)++;
+        for (unsigned k = lo; k <= hi; k++) {
+            unsigned u = dst + (k - lo);
+            if (u == 0 || u == 0xFEFFu || u == 0xFFFEu)
+                return k ? k : 0x10000u;
+        }
+    }
+    return 0;
+}
+
 static void test_uncompressed_internals(const char *font_dir)
 {
     err_rec err;
@@ -421,6 +461,13 @@ static void test_uncompressed_internals(const char *font_dir)
         CHECK(find_bytes(buf, len, "<FF00> <FFFD> <FF00>\nendbfrange") != NULL,
               "ToUnicode ends with the expected bfrange");
         CHECK(find_bytes(buf, len, "<D800>") == NULL, "no surrogate codes");
+        unsigned n_lines = 0, bad = tounicode_bad(buf, len, &n_lines);
+        CHECK(n_lines >= 249 && bad == 0,
+              "no ToUnicode value is U+0000, U+FEFF or U+FFFE (%u lines; code %04X)",
+              n_lines, bad);
+        CHECK(find_bytes(buf, len, "<FE00> <FEFE> <FE00>\n") != NULL &&
+                  find_bytes(buf, len, "1 beginbfchar\n<FEFF> <2060>\nendbfchar\n") != NULL,
+              "the code U+FEFF reads as U+2060 WORD JOINER");
         CHECK(find_bytes(buf, len, "/Encoding /Identity-H") != NULL,
               "Identity-H encoding");
     }
@@ -457,6 +504,33 @@ static void test_tounicode_used(const char *font_dir)
     CHECK(buf != NULL && find_bytes(buf, len, "2 beginbfrange\n<0020> <00FF> <0020>\n"
                                               "<0300> <03FF> <0300>\nendbfrange") != NULL,
           "ToUnicode of the used high bytes only");
+    CHECK(buf != NULL && find_bytes(buf, len, "bfchar") == NULL, "no bfchar when U+FEFF is not drawn");
+    free(buf);
+    HPDF_Free(doc);
+
+    // U+FEFF drawn (a source may hold it): its block up to U+FEFE, and U+FEFF as U+2060
+    memset(&err, 0, sizeof err);
+    doc = HPDF_New(on_error, &err);
+    if (!doc)
+        return;
+    HPDF_UseUTFEncodings(doc);
+    HPDF_SetCompressionMode(doc, HPDF_COMP_NONE);
+    if (load_fonts(doc, font_dir, &f) != 0) {
+        CHECK(0, "load fonts");
+        HPDF_Free(doc);
+        return;
+    }
+    HPDF_AddPage(doc);
+    memset(used, 0, sizeof used);
+    used[0xFEFF >> 3] |= 1u << (0xFEFF & 7);
+    used[0xFFFD >> 3] |= 1u << (0xFFFD & 7);
+    CHECK(tb_hpdf_fix_tounicode_used(doc, f.fallback, used) == 0, "fix_tounicode_used U+FEFF");
+    buf = save_to_memory(doc, &len);
+    unsigned n_lines = 0, bad = buf ? tounicode_bad(buf, len, &n_lines) : 1;
+    CHECK(buf != NULL && n_lines == 3 && bad == 0 &&
+              find_bytes(buf, len, "2 beginbfrange\n<FE00> <FEFE> <FE00>\n<FF00> <FFFD> <FF00>\n"
+                                   "endbfrange\n1 beginbfchar\n<FEFF> <2060>\nendbfchar\n") != NULL,
+          "ToUnicode with U+FEFF drawn maps no code to U+FEFF (%u lines; code %04X)", n_lines, bad);
     free(buf);
     HPDF_Free(doc);
 }
