@@ -494,6 +494,7 @@ void lo_layout_blocks(L *l, const tb_node *first) {
 void lo_layout_notes(L *l) {
   l->notes.n = l->doc->nfootnotes;
   l->notes.lists = tb_xcalloc(l->notes.n + 1, sizeof *l->notes.lists);
+  l->notes.elems = tb_xcalloc(l->notes.n + 1, sizeof *l->notes.elems);
   vlist saved_vl = l->vl;
   lo_frame saved = l->frame;
   for (size_t k = 0; k < l->notes.n; k++) {
@@ -507,9 +508,10 @@ void lo_layout_notes(L *l) {
     l->next.marker_len = (size_t)n;
     l->next.marker_face = TB_FACE_REGULAR;
     l->next.marker_x = 0;
-    /* a Note in the Document: it joins the tree when its page is painted, after the Sect of the
-     * chapter that cites it (a chapter's notes are read after the chapter) */
+    /* a Note in the Document; the structure tree reads it right after the mark that cites it
+     * (tb_draw.note), inside the element that holds the mark (pdf/tags.c) */
     l->cur_elem = lo_new_elem(l, TB_ROLE_NOTE, 1);
+    l->notes.elems[k] = l->cur_elem;
     l->next.marker_elem = lo_new_elem(l, TB_ROLE_LBL, l->cur_elem);
     for (const tb_node *b = def->first; b; b = b->next) {
       set_place(l, b);

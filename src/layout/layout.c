@@ -170,6 +170,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   for (size_t k = 0; k < l.notes.n; k++)
     free(l.notes.lists[k].v);
   free(l.notes.lists);
+  free(l.notes.elems);
   lo_words_free(&l.words);
   free(l.vl.v);
   free(l.out.draws);

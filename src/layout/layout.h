@@ -61,6 +61,8 @@ typedef struct tb_draw {
   int elem;             /* the structure element it belongs to (tb_layout.elems); 0: an artifact */
   bool hyphen;          /* TEXT: its text ends with the '-' the layout added at a hyphenated line
                            end (not the source's): a link's /Contents leaves it out */
+  int note;             /* TEXT: a footnote's reference mark (a run of its own): the Note element
+                           it cites, which the structure tree reads right after it; 0: none */
 } tb_draw;
 
 /** A clickable area. */

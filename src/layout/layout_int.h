@@ -228,6 +228,7 @@ typedef struct lo_words {
 /* Footnotes, laid out once each into their own lists: lists[number - 1]. */
 typedef struct lo_notes {
   vlist *lists;
+  int *elems; /* elems[number - 1]: its Note structure element */
   size_t n;
 } lo_notes;
 

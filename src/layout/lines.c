@@ -114,6 +114,7 @@ static void emit_segment(L *l, tb_buf *txt, const style *st, float x, float base
   d->gray = st->gray;
   d->word_space = word_space;
   d->hyphen = hyphen;
+  d->note = st->fnref > 0 && (size_t)st->fnref <= l->notes.n ? l->notes.elems[st->fnref - 1] : 0;
   lo_set_draw_text(l, d, txt->data, txt->len, w);
   if (st->strike) {
     tb_draw *r = lo_add_draw(l);

@@ -499,7 +499,7 @@ static size_t hyphen_next(const tb_page *lp, size_t k) {
     const tb_draw *n = &lp->draws[j];
     if (n->kind != TB_DRAW_TEXT || !n->len)
       continue;
-    return n->elem == d->elem && d->elem > 0 && n->text[0] != ' ' ? j : 0;
+    return n->elem == d->elem && d->elem > 0 && n->text[0] != ' ' && !n->note ? j : 0;
   }
   return 0;
 }
@@ -722,6 +722,8 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
           mcid[k] = seq;
         paint_text(&pen, p, font[d->face], d, w, d->len, true, false);
       }
+      if (d->note)
+        mark_end(&mk); /* a footnote's mark ends its sequence: the tree reads the Note after it */
     }
     mark_end(&mk);
     HPDF_Page_EndText(p);

@@ -18,6 +18,12 @@ typedef struct mark_rec {
   unsigned mcid;
 } mark_rec;
 
+/* A footnote's reference mark: the Note it cites is read right after marks[mark]. */
+typedef struct anchor_rec {
+  size_t mark;
+  int note;
+} anchor_rec;
+
 typedef struct annot_rec {
   int elem;
   unsigned page;
@@ -30,6 +36,8 @@ struct tb_tags {
   mark_rec *marks;      /* in reading order, page after page */
   size_t nmarks, marks_cap;
   size_t *page_mark0;   /* per page started: its first mark */
+  anchor_rec *anchors;  /* in the order of their marks */
+  size_t nanchors, anchors_cap;
   annot_rec *annots;    /* their /StructParent keys follow the pages' */
   size_t nannots, annots_cap;
   unsigned *page_nmcid; /* per page: MCIDs given */
@@ -85,6 +93,7 @@ void tb_tags_free(tb_tags *t) {
   free(t->obj);
   free(t->marks);
   free(t->annots);
+  free(t->anchors);
   free(t->page_nmcid);
   free(t->page_mark0);
   free(t->page_obj);
@@ -146,6 +155,11 @@ void tb_tags_read(tb_tags *t, const tb_draw *draws, const int *mcid, size_t n, c
     for (; m < nmore && more[m].draw <= k; m++)
       if (more[m].draw == k && more[m].mcid >= 0 && (unsigned)more[m].mcid < t->page_nmcid[t->page])
         add_mark(t, e, more[m].mcid);
+    int note = draws[k].note;
+    if (note > 0 && (size_t)note < t->n && t->lo->elems[note].role == TB_ROLE_NOTE) {
+      tb_grow(&t->anchors, &t->anchors_cap, t->nanchors + 1, sizeof *t->anchors);
+      t->anchors[t->nanchors++] = (anchor_rec){t->nmarks - 1, note};
+    }
   }
 }
 
@@ -179,6 +193,7 @@ typedef struct kid {
 struct tree {
   const tb_tags *t;
   int *first, *last; /* per element: its kids (indices into kids), -1: none */
+  int *up;           /* per element: its parent in the tree (the layout's, or a Note's citer) */
   long *pg;          /* per element: the page of its first marked content, -1: none */
   unsigned char *joined;
   unsigned char *level; /* per heading element: its level in the tree, 1-6 */
@@ -204,7 +219,7 @@ static void join(tree *r, int e) {
   const tb_tags *t = r->t;
   while (e > 0 && (size_t)e < t->n && !r->joined[e]) {
     r->joined[e] = 1;
-    int p = t->lo->elems[e].parent;
+    int p = r->up[e];
     if (p <= 0 || p >= e)
       break; /* the Document (or a parent out of order, which the layout never makes) */
     add_kid(r, p, KID_ELEM, 0, (unsigned)e);
@@ -247,29 +262,62 @@ static void heading_levels(tree *r) {
   free(stack);
 }
 
+/* A footnote's Note, read where its reference mark is (PDF/UA and screen readers would have it
+ * there, not after the chapter): a kid of the element holding the mark (of a Link's parent, after
+ * the Link), right after the mark's sequence. Only a Note that has content on some page (notes[]:
+ * per element, whether it is a Note with content), and only at its first reference. */
+static void place_note(tree *r, const unsigned char *notes, int note, int at) {
+  const tb_layout *lo = r->t->lo;
+  if (at > 0 && lo->elems[at].role == TB_ROLE_LINK)
+    at = lo->elems[at].parent;
+  if (at <= 0 || !notes[note] || r->joined[note] || !r->joined[at])
+    return;
+  r->joined[note] = 1;
+  r->up[note] = at;
+  add_kid(r, at, KID_ELEM, 0, (unsigned)note);
+}
+
 static void build(tree *r, const tb_tags *t) {
   memset(r, 0, sizeof *r);
   r->t = t;
   r->first = tb_xmalloc(t->n * sizeof *r->first);
   r->last = tb_xmalloc(t->n * sizeof *r->last);
+  r->up = tb_xmalloc(t->n * sizeof *r->up);
   r->pg = tb_xmalloc(t->n * sizeof *r->pg);
   r->joined = tb_xcalloc(t->n, 1);
   for (size_t e = 0; e < t->n; e++) {
     r->first[e] = r->last[e] = -1;
+    r->up[e] = t->lo->elems[e].parent;
     r->pg[e] = -1;
   }
+  unsigned char *notes = tb_xcalloc(t->n, 1);
+  for (size_t i = 0; i < t->nanchors; i++) /* the Notes cited: do they have content? */
+    notes[t->anchors[i].note] = 2;
+  for (size_t i = 0; t->nanchors && i < t->nmarks; i++)
+    for (int e = t->marks[i].elem; e > 0 && (size_t)e < t->n; e = t->lo->elems[e].parent)
+      if (notes[e] == 2) {
+        notes[e] = 1;
+        break;
+      }
+  for (size_t e = 0; t->nanchors && e < t->n; e++)
+    notes[e] = notes[e] == 1;
+  size_t a = 0;
   for (unsigned pg = 0; pg <= t->page && pg < t->lo->npages; pg++)
     for (size_t i = t->page_mark0[pg]; i < marks_end(t, pg); i++) {
       const mark_rec *m = &t->marks[i];
       int last = r->last[m->elem];
       // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): last >= 0 only once add_kid has made kids
-      if (last >= 0 && r->kids[last].kind == KID_MCID && r->kids[last].page == pg && r->kids[last].value == m->mcid)
-        continue;
-      add_kid(r, m->elem, KID_MCID, pg, m->mcid);
-      if (r->pg[m->elem] < 0)
-        r->pg[m->elem] = (long)pg;
-      join(r, m->elem);
+      if (!(last >= 0 && r->kids[last].kind == KID_MCID && r->kids[last].page == pg && r->kids[last].value == m->mcid)) {
+        add_kid(r, m->elem, KID_MCID, pg, m->mcid);
+        if (r->pg[m->elem] < 0)
+          r->pg[m->elem] = (long)pg;
+        join(r, m->elem);
+      }
+      for (; a < t->nanchors && t->anchors[a].mark <= i; a++)
+        if (t->anchors[a].mark == i)
+          place_note(r, notes, t->anchors[a].note, m->elem);
     }
+  free(notes);
   for (size_t i = 0; i < t->nannots; i++) {
     add_kid(r, t->annots[i].elem, KID_OBJR, t->annots[i].page, t->annots[i].obj);
     join(r, t->annots[i].elem);
@@ -280,6 +328,7 @@ static void build(tree *r, const tb_tags *t) {
 static void tree_free(struct tree *r) {
   free(r->first);
   free(r->last);
+  free(r->up);
   free(r->pg);
   free(r->joined);
   free(r->level);
@@ -325,7 +374,7 @@ static void put_elem(tb_buf *b, const tree *r, size_t e, const tb_elem_attr *att
                      unsigned root) {
   const tb_tags *t = r->t;
   const tb_elem *el = &t->lo->elems[e];
-  int p = el->parent;
+  int p = r->up[e];
   tb_buf_puts(b, "<</S/");
   if (r->level[e]) {
     tb_buf_putc(b, 'H');

@@ -650,6 +650,21 @@ def check_tags(R, pdf, q, book):
                       for k in t["kids"])]
     R.check("tagged: a TOCI per contents entry, each a Link with its annotation",
             len(tocis) == listed and not bad, f"{len(tocis)} TOCI for {listed} entries; without a link: {bad[:5]}")
+    # each footnote's Note is read where it is cited: a kid of the element holding its reference
+    # mark, right after the mark (the text before it ends with the note's number)
+    bad, nnotes = [], 0
+    for n in nodes:
+        for i, k in enumerate(n["kids"]):
+            if not isinstance(k, dict) or k["role"] != "Note":
+                continue
+            nnotes += 1
+            lbl = next((" ".join(leaves(c)) for c in k["kids"] if isinstance(c, dict) and c["role"] == "Lbl"), "")
+            before = n["kids"][i - 1] if i else None
+            text = " ".join(leaves(before)) if isinstance(before, dict) else before[1] if before else ""
+            if n["role"] in ("Document", "Sect") or not lbl.strip() or not text.rstrip().endswith(lbl.strip()):
+                bad.append(f"note {lbl.strip()!r} in {n['role']} after {L.short(text, 60)!r}")
+    R.check("tagged: each Note is read right after its reference mark, inside the element citing it",
+            not bad and nnotes >= (1 if book.notes else 0), L.short("; ".join(bad), 600), f"{nnotes} notes")
     # lists and tables have their standard shape
     bad = []
     for n in nodes:

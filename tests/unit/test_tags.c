@@ -287,6 +287,51 @@ static void test_runs_in_parts(void **state) {
   free(pdf);
 }
 
+/* A footnote's Note is read where it is cited: a kid of the element holding the reference mark,
+ * right after the mark's sequence (at its first reference only); a Note cited but never drawn is
+ * left out. */
+static void test_notes_where_cited(void **state) {
+  (void)state;
+  /* 1 Document > 2 Note > 3 Lbl; 4 Note (never drawn); 5 Sect > 6 P > 7 Link */
+  tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_NOTE, 1}, {TB_ROLE_LBL, 2},
+                     {TB_ROLE_NOTE, 1}, {TB_ROLE_SECT, 1},     {TB_ROLE_P, 5},    {TB_ROLE_LINK, 6}};
+  tb_layout lo;
+  memset(&lo, 0, sizeof lo);
+  lo.npages = 1;
+  lo.elems = elems;
+  lo.nelems = 8;
+  tb_tags *t = tb_tags_new(&lo);
+  tb_tags_page(t, 0, 10);
+  /* "kata¹" (MCID 0, citing note 2), " lagi" (1), a link "pautan" citing note 4 (2), "kata¹"
+   * again (3), then the note at the foot: its Lbl (4) */
+  tb_draw d[6];
+  memset(d, 0, sizeof d);
+  int e[6] = {6, 6, 6, 7, 6, 3}, m[6];
+  for (int k = 0; k < 6; k++) {
+    d[k].elem = e[k];
+    m[k] = k < 2 ? k : k - 1;
+  }
+  d[0].note = 2; /* "kata" and its mark "1" in one sequence */
+  d[1].note = 0;
+  d[3].note = 4;
+  d[4].note = 2;
+  for (int k = 0; k < 5; k++)
+    tb_tags_mcid(t);
+  tb_tags_read(t, d, m, 6, NULL, 0);
+  size_t n;
+  char *objs;
+  char *pdf = packed(t, 30, 50, &n, &objs);
+  tb_tags_free(t);
+  /* objects: 1 Document 30, 2 Note 31, 3 Lbl 32, 5 Sect 33, 6 P 34, 7 Link 35 */
+  assert_non_null(strstr(objs, "<</S/Document/P 50 0 R/K 33 0 R>>"));
+  assert_non_null(strstr(objs, "<</S/P/P 33 0 R/Pg 10 0 R/K[0 31 0 R 1 35 0 R 3]>>"));
+  assert_non_null(strstr(objs, "<</S/Note/ID(note2)/P 34 0 R/K 32 0 R>>"));
+  assert_non_null(strstr(objs, "<</S/Lbl/P 31 0 R/Pg 10 0 R/K 4>>"));
+  assert_null(strstr(objs, "note4"));
+  free(objs);
+  free(pdf);
+}
+
 static void test_ua(void **state) {
   (void)state;
   ua_tree("Peta");
@@ -298,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_no_elements_no_tree),
       cmocka_unit_test(test_tree),
       cmocka_unit_test(test_runs_in_parts),
+      cmocka_unit_test(test_notes_where_cited),
       cmocka_unit_test(test_ua),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
