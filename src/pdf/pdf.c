@@ -426,8 +426,9 @@ static char *put_string_byte(char *p, unsigned char c) {
 /* Paints d's text from byte `from` to byte `to`: after a Td to the run's start when from is 0,
  * else where the text before it ended (a run painted in parts moves nothing). With `soft`, the
  * '-' that ends the part is drawn with the soft hyphen's code (U+00AD: the layout added it, ISO
- * 32000-1 §14.8.2.2.3), which the fonts draw with the hyphen's glyph. With `adj_end`, a space
- * that ends the part gets its adjustment (the next word follows in another operator). */
+ * 32000-1 §14.8.2.2.3), which the fonts' /CIDToGIDMap gives the hyphen's glyph (subset.c). With
+ * `adj_end`, a space that ends the part gets its adjustment (the next word follows in another
+ * operator). */
 static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d, size_t from, size_t to,
                        bool soft, bool adj_end) {
   tb_buf *b = &pen->out;
@@ -443,10 +444,13 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
   }
   /* the adjustment after a space, in 1/1000 of the text size (negative: further right) */
   long long adj = d->size > 0 ? llround(-(double)d->word_space * 10000.0 / (double)d->size) : 0;
+  size_t adj_to = adj_end ? to + 1 : to; /* a space before it gets its adjustment */
+  if (soft)
+    to--; /* the '-', written below */
   bool tj = false;
   if (adj != 0)
-    for (size_t i = from; i < to && !tj; i++)
-      tj = d->text[i] == ' ' && (i + 1 < to || adj_end);
+    for (size_t i = from; i + 1 < adj_to && !tj; i++)
+      tj = d->text[i] == ' ';
   tb_buf_puts(b, tj ? "[(" : "(");
   /* the most a character takes: 4 escaped bytes, and after a space ")" + a number (up to 22
    * characters) + "(" */
@@ -460,15 +464,17 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
     i += k;
     if (cp > 0xFFFF)
       cp = 0xFFFD; /* the layout never draws these; Identity-H codes are 2 bytes */
-    if (soft && i == to && cp == '-')
-      cp = 0xAD;
     if (!(used[cp >> 3] & (1u << (cp & 7)))) {
       used[cp >> 3] |= (unsigned char)(1u << (cp & 7));
       tb_hpdf_font_use(font, cp);
     }
-    o = put_string_byte(o, (unsigned char)(cp >> 8));
+    if (cp < 0x100) { /* most text: a high byte of 0, which needs no escape */
+      *o++ = 0;
+    } else {
+      o = put_string_byte(o, (unsigned char)(cp >> 8));
+    }
     o = put_string_byte(o, (unsigned char)(cp & 0xFF));
-    if (tj && cp == ' ' && (i < to || adj_end)) {
+    if (cp == ' ' && tj && i < adj_to) {
       *o++ = ')';
       b->len = (size_t)(o - b->data);
       put_milli(b, adj * 100);
@@ -478,19 +484,31 @@ static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_
         *o++ = '(';
     }
   }
+  if (soft) {
+    if (!(used[0xAD >> 3] & (1u << (0xAD & 7)))) {
+      used[0xAD >> 3] |= (unsigned char)(1u << (0xAD & 7));
+      tb_hpdf_font_use(font, '-'); /* the glyph drawn: the hyphen's */
+    }
+    o = put_string_byte(o, 0);
+    o = put_string_byte(o, 0xAD);
+  }
   b->len = (size_t)(o - b->data);
   tb_buf_puts(b, !tj ? ") Tj\n" : open ? ")] TJ\n" : "] TJ\n");
   tb_hpdf_page_write(page, b->data, b->len);
 }
 
-/* A word hyphenated at a line end reads whole (ISO 32000-1 §14.9.4): its two halves, "se-" at
- * the end of draw d and "jumlah" at the start of the next line's first run, are painted in one
- * marked-content sequence of their own, /Span with the word as its /ActualText ("sejumlah") and
- * an MCID of d's element (poppler's pdftotext reads the ActualText; pdfinfo -struct-text, which
- * does not, reads the glyphs, the soft hyphen left out). The next run is the page's next text draw
- * (a page never begins inside a hyphenated word); it must belong to the same element, and begin
- * with the word. Returns its index, or 0 when d is not such a draw (its '-' is then drawn as
- * it is, a hyphen that pdftotext joins across the line end). */
+/* A word hyphenated at a line end reads whole (ISO 32000-1 §14.8.2.2.3, §14.9.4): its first
+ * half, "se" and the hyphen at the end of draw d, drawn as a soft hyphen (U+00AD), is a /Span
+ * marked-content sequence of d's element whose /ActualText is the word ("sejumlah"); its second
+ * half, "jumlah" at the start of the next line's first run, the next /Span, whose /ActualText is
+ * empty. A reader of ActualText (poppler's pdftotext, a screen reader) reads the word once, where
+ * the line ends; one that ignores it (pdfinfo -struct-text, MuPDF) reads the glyphs, "se" and
+ * "jumlah", with the soft hyphen or without. One /Span over both halves would be the plainer
+ * form, but poppler boxes an ActualText from its first glyph to its last: across the line end,
+ * over the next line's words, and pdftotext then read the word out of order in a list item. The
+ * next run is the page's next text draw (a page never begins inside a hyphenated word); it must
+ * belong to the same element, and begin with the word. Returns its index, or 0 when d is not
+ * such a draw (its '-' is then drawn as it is, a hyphen that pdftotext joins across the line). */
 static size_t hyphen_next(const tb_page *lp, size_t k) {
   const tb_draw *d = &lp->draws[k];
   if (!d->hyphen || d->len < 2 || d->text[d->len - 1] != '-' || d->text[d->len - 2] == ' ')
@@ -510,25 +528,22 @@ static void add_seq(tb_tags_seq **more, size_t *n, size_t *cap, size_t k, int mc
   (*more)[(*n)++] = (tb_tags_seq){k, mcid};
 }
 
-/* Opens the /Span sequence of the hyphenated word whose first half is d's text from `w` on (its
- * '-' left out) and whose second half begins next's text; returns its MCID. */
-static int mark_span(marks *m, const tb_draw *d, size_t w, const tb_draw *next) {
+/* Opens a /Span sequence of elem whose /ActualText is the two parts joined (a hyphenated word's
+ * first half: the word; its second half: nothing), and returns its MCID. */
+static int mark_span(marks *m, int elem, const char *a, size_t alen, const char *b2, size_t blen) {
   mark_end(m);
   tb_buf *b = &m->ops;
   tb_buf_clear(b);
   m->mcid = tb_tags_mcid(m->tags);
-  size_t nlen = 0;
-  while (nlen < next->len && next->text[nlen] != ' ')
-    nlen++;
-  const char *part[2] = {d->text + w, next->text};
-  size_t plen[2] = {d->len - 1 - w, nlen};
+  const char *part[2] = {a, b2};
+  size_t plen[2] = {alen, blen};
   /* a text string (§7.9.2.2): ASCII as it is (PDFDocEncoding, a quarter of UTF-16BE in hex),
    * else UTF-16BE (the painter draws the BMP only) */
   bool ascii = true;
   for (int j = 0; j < 2; j++)
     for (size_t i = 0; i < plen[j] && ascii; i++)
       ascii = (unsigned char)part[j][i] >= 0x20 && (unsigned char)part[j][i] < 0x7F;
-  tb_buf_puts(b, ascii ? "/Span <</ActualText(" : "/Span <</ActualText<FEFF");
+  tb_buf_puts(b, ascii ? "/Span<</ActualText(" : "/Span<</ActualText<FEFF");
   for (int j = 0; j < 2; j++) {
     for (size_t i = 0; i < plen[j];) {
       static const char hex[] = "0123456789ABCDEF";
@@ -548,9 +563,9 @@ static int mark_span(marks *m, const tb_draw *d, size_t w, const tb_draw *next) 
   }
   tb_buf_puts(b, ascii ? ")/MCID " : ">/MCID ");
   tb_buf_putu(b, (unsigned)m->mcid);
-  tb_buf_puts(b, ">> BDC\n");
+  tb_buf_puts(b, ">>BDC\n");
   tb_hpdf_page_write(m->page, b->data, b->len);
-  m->open = d->elem;
+  m->open = elem;
   return m->mcid;
 }
 
@@ -694,10 +709,10 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
         continue;
       }
       size_t from = 0;
-      if (second && k == second) { /* a hyphenated word's second half: it ends the open /Span */
+      if (second && k == second) { /* a hyphenated word's second half: a /Span that reads as nothing */
         while (from < d->len && d->text[from] != ' ')
           from++;
-        mcid[k] = mk.mcid;
+        mcid[k] = mark_span(&mk, d->elem, NULL, 0, NULL, 0);
         paint_text(&pen, p, font[d->face], d, 0, from, false, false);
         mark_end(&mk);
       }
@@ -714,13 +729,18 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
           mcid[k] = seq;
         paint_text(&pen, p, font[d->face], d, from, w, false, second != 0);
       }
-      if (second) { /* a hyphenated word's first half: it opens the /Span */
-        int seq = mark_span(&mk, d, w, &lp->draws[second]);
+      if (second) { /* a hyphenated word's first half: a /Span that reads as the word */
+        const tb_draw *n2 = &lp->draws[second];
+        size_t n2len = 0;
+        while (n2len < n2->len && n2->text[n2len] != ' ')
+          n2len++;
+        int seq = mark_span(&mk, d->elem, d->text + w, d->len - 1 - w, n2->text, n2len);
         if (w)
           add_seq(&more, &nmore, &more_cap, k, seq);
         else
           mcid[k] = seq;
         paint_text(&pen, p, font[d->face], d, w, d->len, true, false);
+        mark_end(&mk);
       }
       if (d->note)
         mark_end(&mk); /* a footnote's mark ends its sequence: the tree reads the Note after it */

@@ -75,6 +75,13 @@ done:
 
 static bool used_bit(const unsigned char *used, unsigned cp) { return (used[cp >> 3] >> (cp & 7)) & 1u; }
 
+/* The glyph of code cp: its code point's, but for U+00AD, which the painter draws only as the
+ * hyphen of a hyphenated line end (pdf.c), with the hyphen's glyph (a font's own soft hyphen may
+ * be another glyph, which would then be embedded too). */
+static HPDF_UINT16 code_gid(HPDF_FontDef def, unsigned cp) {
+  return HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)(cp == 0xAD ? '-' : cp));
+}
+
 /* The font descriptor as libharu's CIDFontType2_BeforeWrite_Func makes it (the same entries in
  * the same order), its FontFile2 holding our subset: libharu finds fontdef->descriptor set at
  * saving time and never copies the face itself. */
@@ -118,7 +125,7 @@ static HPDF_STATUS put_widths(HPDF_Doc doc, HPDF_FontDef def, HPDF_Dict cidfont,
   for (unsigned cp = 0; cp < 0x10000 && ret == HPDF_OK; cp++) {
     if (!used_bit(used, cp))
       continue;
-    HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp));
+    HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, code_gid(def, cp));
     if (width == def->missing_width) {
       run = NULL;
       continue;
@@ -147,7 +154,7 @@ static HPDF_STATUS put_gid_map(HPDF_FontDef def, HPDF_Dict map, const unsigned c
   unsigned n = 0;
   HPDF_STATUS ret = HPDF_OK;
   for (unsigned cp = 0; cp <= last && ret == HPDF_OK; cp++) {
-    HPDF_UINT16 gid = used_bit(used, cp) ? HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) : 0;
+    HPDF_UINT16 gid = used_bit(used, cp) ? code_gid(def, cp) : 0;
     buf[n++] = (HPDF_BYTE)(gid >> 8);
     buf[n++] = (HPDF_BYTE)gid;
     if (n == sizeof buf || cp == last) {

@@ -375,7 +375,7 @@ def pdf_strings(ops):
 
 
 def hyphen_spans(pdf):
-    """Each hyphenated word's marked-content sequence (ISO 32000-1 §14.9.4): (its /ActualText,
+    """The /Span marked-content sequences (ISO 32000-1 §14.9.4) in content order: (the /ActualText,
     the text of the glyphs painted in it: terbit's 2-byte codes are the code points)."""
     rc, out, err = L.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"])
     spans = []
@@ -388,27 +388,30 @@ def hyphen_spans(pdf):
 
 
 def check_hyphenation(R, text, pdf):
-    """A word hyphenated at a line end keeps at least two letters on each side; each (its two
-    halves in a /Span of their own, pdf.c) reads whole through its /ActualText, and its line-end
-    hyphen is drawn as a soft hyphen (U+00AD)."""
+    """A word hyphenated at a line end keeps at least two letters on each side; each reads whole:
+    its first half, with a soft hyphen (U+00AD), is a /Span whose /ActualText is the word, its
+    second half the next /Span, whose /ActualText is empty (pdf.c)."""
     bad = []
     for left, right, page in text.hyphen_breaks:
         a = re.split(r"[^\w]", left[:-1])[-1]
         b = re.split(r"[^\w]", right)[0]
         if (a and len(a) < 2) or (b and len(b) < 2):
             bad.append(f"{left}|{right} (page {text.labels[page]})")
-    spans = hyphen_spans(pdf)
-    badspan = []
-    for actual, glyphs in spans:
-        parts = glyphs.split("\u00ad")
-        if len(parts) != 2 or "".join(parts) != actual or " " in actual:
-            badspan.append(f"{actual!r} over {glyphs!r}")
-        elif len(re.split(r"[^\w]", parts[0])[-1]) < 2 or len(re.split(r"[^\w]", parts[1])[0]) < 2:
-            bad.append(f"{parts[0]}-|{parts[1]}")
+    found = hyphen_spans(pdf)
+    spans, badspan = [], []
+    for (actual, first), (empty, second) in zip(found[0::2], found[1::2]):
+        spans.append(actual)
+        if (empty or not first.endswith("\u00ad") or "\u00ad" in first[:-1] + second
+                or first[:-1] + second != actual or " " in actual):
+            badspan.append(f"{actual!r} over {first!r}, {empty!r} over {second!r}")
+        elif len(re.split(r"[^\w]", first[:-1])[-1]) < 2 or len(re.split(r"[^\w]", second)[0]) < 2:
+            bad.append(f"{first[:-1]}-|{second}")
+    if len(found) % 2:
+        badspan.append(f"a /Span without its second half: {found[-1]!r}")
     R.check("hyphenation leaves at least 2 letters on each side", not bad, ", ".join(bad),
             f"{len(text.hyphen_breaks) + len(spans)} hyphenated line ends")
-    R.check("a hyphenated word is a /Span whose /ActualText is the word, over its halves and a soft hyphen",
-            not badspan, L.short(", ".join(badspan), 600), f"{len(spans)} spans")
+    R.check("a hyphenated word reads whole: /Span (word) over its first half and a soft hyphen, /Span () over "
+            "its second", not badspan, L.short(", ".join(badspan), 600), f"{len(spans)} words")
 
 
 def check_stranded_headings(R, book, where, text):
@@ -594,6 +597,22 @@ def leaves(node):
             yield k[1]
 
 
+def runs(node):
+    """The texts under node, in order, an element's consecutive marked-content sequences joined
+    as poppler's StructElement::getText joins them (a hyphenated word's halves are two)."""
+    run = None
+    for k in node["kids"]:
+        if isinstance(k, dict):
+            if run is not None:
+                yield run
+                run = None
+            yield from runs(k)
+        elif k[0] == "text":
+            run = (run or "") + k[1]
+    if run is not None:
+        yield run
+
+
 def check_tags(R, pdf, q, book):
     """A tagged PDF (ISO 32000-1 §14.8): its structure tree, read by poppler, holds every body
     word in reading order, the headings with their levels, the contents, the lists, tables,
@@ -612,10 +631,10 @@ def check_tags(R, pdf, q, book):
     R.check("tagged: one Document element at the root", [n["role"] for n in doc] == ["Document"],
             f"root elements: {[n['role'] for n in doc]}")
     # every body word, in order, in the text of the tree (artifacts left out: running heads and
-    # page numbers are not in it); a leaf is one marked-content sequence or one element's text
+    # page numbers are not in it); a run is an element's text between its kid elements
     vocab = set(t.text for t in book.tokens)
     stream = []
-    for leaf in leaves(root):
+    for leaf in runs(root):
         for k, w in enumerate(L.words(leaf)):
             stream.append({"text": w, "line_start": k == 0})
     got = [t["text"] for t in L.join_split_words(stream, vocab)]

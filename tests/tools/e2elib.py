@@ -615,12 +615,10 @@ def group_lines(ws):
 
 def merge_touching(line, gap=0.3):
     """Joins words of a line that touch (pdftotext splits a word where the font changes, as at
-    inline code directly followed by text). A word whose box overlaps the next is not joined to
-    it: poppler boxes a hyphenated word's /ActualText from its first half's start to its second
-    half's end, over the next line's words."""
+    inline code directly followed by text)."""
     out = []
     for w in line:
-        if out and -gap < w["x0"] - out[-1]["x1"] < gap:
+        if out and w["x0"] - out[-1]["x1"] < gap:
             p = dict(out[-1])
             p["text"] += w["text"]
             p["x1"] = max(p["x1"], w["x1"])

@@ -264,25 +264,25 @@ static void test_runs_in_parts(void **state) {
   lo.nelems = 3;
   tb_tags *t = tb_tags_new(&lo);
   tb_tags_page(t, 0, 10);
-  /* "kata se-" in MCID 0 then the /Span 1; "jumlah besar" in the /Span 1 then 2; a rule (an
-   * artifact) between them, and "lagi" in 2 */
+  /* "kata se-" in MCID 0 then the /Span 1; "jumlah besar" in the /Span 2 then 3; a rule (an
+   * artifact) between them, and "lagi" in 3 */
   tb_draw d[4];
   memset(d, 0, sizeof d);
   int m[4] = {-1, -1, -1, -1};
   d[0].elem = d[2].elem = d[3].elem = 2;
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 4; k++)
     assert_int_equal(tb_tags_mcid(t), k);
   m[0] = 0;
-  m[2] = 1;
-  m[3] = 2;
-  const tb_tags_seq more[] = {{0, 1}, {2, 2}};
+  m[2] = 2;
+  m[3] = 3;
+  const tb_tags_seq more[] = {{0, 1}, {2, 3}};
   tb_tags_read(t, d, m, 4, more, 2);
   size_t n;
   char *objs;
   char *pdf = packed(t, 30, 5, &n, &objs);
   tb_tags_free(t);
-  assert_non_null(strstr(objs, "<</S/P/P 30 0 R/Pg 10 0 R/K[0 1 2]>>"));
-  assert_non_null(strstr(objs, "<</Nums[0[31 0 R 31 0 R 31 0 R]]>>"));
+  assert_non_null(strstr(objs, "<</S/P/P 30 0 R/Pg 10 0 R/K[0 1 2 3]>>"));
+  assert_non_null(strstr(objs, "<</Nums[0[31 0 R 31 0 R 31 0 R 31 0 R]]>>"));
   free(objs);
   free(pdf);
 }
