@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define NONE SIZE_MAX
 #define EPS 1e-9      /* slack on r comparisons against -1 and on L == w */
@@ -443,7 +444,7 @@ size_t tb_code_wrap(const char *s, size_t n, size_t cols) {
     if (col + w > cols && i > 0)
       break;
     size_t k = 1;
-    while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+    while (i + k < n && tb_utf8_is_cont((unsigned char)s[i + k]))
       k++;
     col += w;
     i += k;

@@ -238,7 +238,7 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
         char *sp = strrchr(buf, ' ');
         if (!sp || sp == buf)
           sp = buf + strlen(buf) - 4;
-        while (sp > buf && ((unsigned char)*sp & 0xC0) == 0x80)
+        while (sp > buf && tb_utf8_is_cont((unsigned char)*sp))
           sp--;
         memcpy(sp, "\xE2\x80\xA6", 4);
         if (lo_text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) <= l->text_w)

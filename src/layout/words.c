@@ -67,7 +67,7 @@ void lo_push_text_boxes(L *l, const char *s, size_t n, const style *st, const tb
         l->at.line = node->line;
         l->at.col = node->col;
         for (size_t q = 0; q < off + i && node->literal && q < node->literal_len; q++)
-          l->at.col += ((unsigned char)node->literal[q] & 0xC0) != 0x80;
+          l->at.col += !tb_utf8_is_cont((unsigned char)node->literal[q]);
       }
       warn_glyph(l, cp);
       pbox pb = {"\xEF\xBF\xBD", 3, *st, node, off + i, 0};
