@@ -25,7 +25,8 @@
 #define DEFAULT_SOURCE "pemasar-digital.md"
 
 static void usage(FILE *f) {
-  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--strict] [-M KEY=VALUE]... [SOURCE...]\n"
+  fputs("Usage: terbit export [--pdf] [--epub] [-o OUT] [--paper SIZE] [--strict] [-M KEY=VALUE]... "
+        "[SOURCE...]\n"
         "       terbit export --dry-run [--strict] [--stats] [--paper SIZE] [SOURCE...]\n"
         "       terbit dump [-M KEY=VALUE]... SOURCE...\n"
         "       terbit --help | --version\n"
@@ -79,7 +80,7 @@ static int fail(const tb_error *err) {
 /* A usage error in words of its own (one line), then the pointer to the help. */
 static int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_fail(const char *fmt, ...) {
-  char msg[sizeof ((tb_error *)NULL)->msg];
+  char msg[sizeof((tb_error *)NULL)->msg];
   va_list ap;
   va_start(ap, fmt);
   (void)vsnprintf(msg, sizeof msg, fmt, ap); /* cut: one line on a screen */
@@ -247,14 +248,18 @@ static int format_of_name(const char *path) {
 }
 
 static int cmd_export(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"pdf", no_argument, NULL, OPT_PDF},          {"epub", no_argument, NULL, OPT_EPUB},
-      {"output", required_argument, NULL, 'o'},     {"paper", required_argument, NULL, OPT_PAPER},
-      {"assets", required_argument, NULL, OPT_ASSETS}, {"quiet", no_argument, NULL, 'q'},
-      {"stats", no_argument, NULL, OPT_STATS},      {"help", no_argument, NULL, 'h'},
-      {"dry-run", no_argument, NULL, OPT_DRY_RUN},  {"strict", no_argument, NULL, OPT_STRICT},
-      {"metadata", required_argument, NULL, 'M'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"pdf", no_argument, NULL, OPT_PDF},
+                                       {"epub", no_argument, NULL, OPT_EPUB},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"paper", required_argument, NULL, OPT_PAPER},
+                                       {"assets", required_argument, NULL, OPT_ASSETS},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"stats", no_argument, NULL, OPT_STATS},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+                                       {"strict", no_argument, NULL, OPT_STRICT},
+                                       {"metadata", required_argument, NULL, 'M'},
+                                       {NULL, 0, NULL, 0}};
   bool want_pdf = false, want_epub = false, stats = false, dry_run = false, quiet = false, strict = false;
   const char *out = "out/", *assets_opt = NULL;
   int paper = TB_PAPER_A4;
@@ -307,8 +312,8 @@ static int cmd_export(int argc, char **argv) {
     return usage_fail("-o '%.100s': a path starting with '=' is refused; did you mean '-o %.100s'?", out,
                       out[1] ? out + 1 : "out/");
   else if (!folder && !named)
-    return usage_fail("-o '%.100s' is neither a folder (-o %.100s/) nor a .pdf or .epub file (-o %.100s.pdf)", out,
-                      olen ? out : "out", olen ? out : "out");
+    return usage_fail("-o '%.100s' is neither a folder (-o %.100s/) nor a .pdf or .epub file (-o %.100s.pdf)",
+                      out, olen ? out : "out", olen ? out : "out");
   else if (!folder && want_pdf && want_epub)
     return usage_fail("-o '%.100s' names one file; with --pdf and --epub, name a folder, ending in '/'", out);
   else if (!folder && (want_pdf || want_epub) && want_pdf != (named == NAMES_PDF))
@@ -416,8 +421,8 @@ static int cmd_export(int argc, char **argv) {
    * All the warnings were listed as they came. */
   size_t nwarn = tb_warn_count();
   if (strict && nwarn > 0)
-    tb_error_set(&err, TB_ERR_INPUT, NULL, 0, 0, "--strict: %zu warning%s, taken as errors; nothing written", nwarn,
-                 nwarn == 1 ? "" : "s");
+    tb_error_set(&err, TB_ERR_INPUT, NULL, 0, 0, "--strict: %zu warning%s, taken as errors; nothing written",
+                 nwarn, nwarn == 1 ? "" : "s");
   (void)tb_output_finish(pdf_out, tb_error_is_set(&err) ? -1 : 0, &err);
   (void)tb_output_finish(epub_out, tb_error_is_set(&err) ? -1 : 0, &err);
   tb_output_end(tb_error_is_set(&err)); /* what is left was not written; on failure, the folders */
@@ -459,13 +464,15 @@ static int cmd_dump(int argc, char **argv) {
   }
   if (argi >= argc)
     return usage_fail("dump: name a SOURCE");
-  tb_doc *doc = tb_load_files_meta((const char *const *)argv + argi, (size_t)(argc - argi), meta_args, nmeta, &err);
+  tb_doc *doc =
+      tb_load_files_meta((const char *const *)argv + argi, (size_t)(argc - argi), meta_args, nmeta, &err);
   if (!doc)
     return fail(&err);
   tb_buf b = {0};
   tb_doc_dump(doc, &b);
   for (size_t i = 0; i < doc->nheadings; i++)
-    tb_buf_printf(&b, "heading %d %s \"%s\"\n", doc->headings[i].level, doc->headings[i].id, doc->headings[i].text);
+    tb_buf_printf(&b, "heading %d %s \"%s\"\n", doc->headings[i].level, doc->headings[i].id,
+                  doc->headings[i].text);
   tb_buf_printf(&b, "identifier: %s\n", doc->uuid);
   int rc = 0;
   if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
@@ -485,8 +492,8 @@ static int bad_command(int argc, char **argv) {
   size_t n = strlen(word);
   const char *more = argc > 2 ? " ..." : "";
   if (word[0] == '-')
-    return usage_fail("unknown option '%.100s' (options follow the command: 'terbit export %.100s%s')", word, word,
-                      more);
+    return usage_fail("unknown option '%.100s' (options follow the command: 'terbit export %.100s%s')", word,
+                      word, more);
   if ((n > 3 && !strcmp(word + n - 3, ".md")) || is_file(word))
     return usage_fail("unknown command '%.100s'; did you mean 'terbit export %.100s%s'?", word, word, more);
   const char *near = tb_suggest(word, n, commands, sizeof commands / sizeof commands[0], 2);

@@ -76,8 +76,7 @@ bool tb_node_is_container(tb_node_type t) {
   case TB_NODE_STRONG:
   case TB_NODE_STRIKETHROUGH:
   case TB_NODE_LINK:
-  case TB_NODE_IMAGE:
-    return true;
+  case TB_NODE_IMAGE: return true;
   case TB_NODE_NONE:
   case TB_NODE_CODE_BLOCK:
   case TB_NODE_HTML_BLOCK:
@@ -88,8 +87,7 @@ bool tb_node_is_container(tb_node_type t) {
   case TB_NODE_CODE:
   case TB_NODE_HTML_INLINE:
   case TB_NODE_FOOTNOTE_REF:
-  case TB_NODE_ANCHOR:
-    return false;
+  case TB_NODE_ANCHOR: return false;
   }
   return false;
 }
@@ -235,7 +233,7 @@ static void id_insert(tb_doc *doc, int index) {
 static bool needs_prefix(const char *slug) {
   unsigned char c = (unsigned char)slug[0];
   bool start = (c >= 'a' && c <= 'z') || c == '_' || c >= 0xC3; /* U+00C0 and up */
-  if (c == 0xCC || c == 0xCD) /* U+0300..U+036F, combining marks */
+  if (c == 0xCC || c == 0xCD)                                   /* U+0300..U+036F, combining marks */
     start = false;
   return !start || !strncmp(slug, "page-", 5) || !strncmp(slug, "fn-", 3) || !strcmp(slug, "kandungan") ||
          !strncmp(slug, "cover", 5) || !strncmp(slug, "titlepage", 9) || !strncmp(slug, "toc", 3);
@@ -310,7 +308,9 @@ int tb_doc_add_anchor(tb_doc *doc, tb_node *node, const char *name, int chapter)
   if (!ok) {
     tb_buf_puts(&id, "a-");
     for (const char *p = name; *p; p++)
-      tb_buf_putc(&id, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_'));
+      tb_buf_putc(&id, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+                                  ? *p
+                                  : '_'));
   } else {
     tb_buf_puts(&id, name);
   }
@@ -343,7 +343,8 @@ static void sort_visit(tb_doc *doc, const tb_node *root, size_t first, int *orde
     if (ev != TB_EVENT_ENTER || (n->type != TB_NODE_HEADING && n->type != TB_NODE_ANCHOR))
       continue;
     int i = n->as.heading.index;
-    if (i >= (int)first && (size_t)i < doc->nheadings && doc->headings[i].node == n && order[i - (int)first] < 0)
+    if (i >= (int)first && (size_t)i < doc->nheadings && doc->headings[i].node == n &&
+        order[i - (int)first] < 0)
       order[i - (int)first] = (int)(*k)++;
   }
 }

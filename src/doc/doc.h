@@ -15,23 +15,23 @@ typedef enum {
   /* Blocks */
   TB_NODE_ROOT, /* a chapter's body */
   TB_NODE_BLOCK_QUOTE,
-  TB_NODE_LIST,     /* list.ordered, list.start, list.tight */
-  TB_NODE_ITEM,     /* item.task: 0 none, 1 unchecked, 2 checked */
+  TB_NODE_LIST,       /* list.ordered, list.start, list.tight */
+  TB_NODE_ITEM,       /* item.task: 0 none, 1 unchecked, 2 checked */
   TB_NODE_CODE_BLOCK, /* literal (ends in '\n'), code.info */
   TB_NODE_HTML_BLOCK, /* literal: raw HTML, never rendered as markup (see README) */
   TB_NODE_PARAGRAPH,
-  TB_NODE_HEADING,  /* heading.level 1..6, heading.index into tb_doc.headings */
+  TB_NODE_HEADING, /* heading.level 1..6, heading.index into tb_doc.headings */
   TB_NODE_THEMATIC_BREAK,
-  TB_NODE_TABLE,      /* table.ncols, table.align[ncols]: 'l','c','r' or 0 */
-  TB_NODE_TABLE_ROW,  /* row.header */
+  TB_NODE_TABLE,     /* table.ncols, table.align[ncols]: 'l','c','r' or 0 */
+  TB_NODE_TABLE_ROW, /* row.header */
   TB_NODE_TABLE_CELL,
   /* Blocks made from raw HTML only (input/html.c) */
-  TB_NODE_DETAILS,  /* <details>: its SUMMARY, then blocks; always shown open in the PDF */
-  TB_NODE_SUMMARY,  /* holds inlines (set bold in the PDF) */
-  TB_NODE_DEF_LIST, /* <dl>: DEF_TERMs and DEF_DESCs */
-  TB_NODE_DEF_TERM, /* holds inlines */
-  TB_NODE_DEF_DESC, /* holds blocks */
-  TB_NODE_CENTER,   /* align="center": blocks set centred */
+  TB_NODE_DETAILS,      /* <details>: its SUMMARY, then blocks; always shown open in the PDF */
+  TB_NODE_SUMMARY,      /* holds inlines (set bold in the PDF) */
+  TB_NODE_DEF_LIST,     /* <dl>: DEF_TERMs and DEF_DESCs */
+  TB_NODE_DEF_TERM,     /* holds inlines */
+  TB_NODE_DEF_DESC,     /* holds blocks */
+  TB_NODE_CENTER,       /* align="center": blocks set centred */
   TB_NODE_FOOTNOTE_DEF, /* footnote.number (1-based, book-wide), footnote.label */
   /* Inlines */
   TB_NODE_TEXT, /* literal */
@@ -42,8 +42,8 @@ typedef enum {
   TB_NODE_EMPH,
   TB_NODE_STRONG,
   TB_NODE_STRIKETHROUGH,
-  TB_NODE_LINK,  /* link.url, link.title; link.heading >= 0 for an internal link to a heading */
-  TB_NODE_IMAGE, /* link.url, link.title, image.path (resolved local file or NULL), alt = children */
+  TB_NODE_LINK,         /* link.url, link.title; link.heading >= 0 for an internal link to a heading */
+  TB_NODE_IMAGE,        /* link.url, link.title, image.path (resolved local file or NULL), alt = children */
   TB_NODE_FOOTNOTE_REF, /* footnote.number, footnote.def (the TB_NODE_FOOTNOTE_DEF) */
   /* Inlines made from raw HTML only (input/html.c) */
   TB_NODE_KBD, /* <kbd>: monospace in a light frame */
@@ -62,34 +62,62 @@ typedef struct tb_node tb_node;
 struct tb_node {
   tb_node_type type;
   tb_node *parent, *first, *last, *prev, *next;
-  int line, col; /* in the source file (1-based; 0 = unknown) */
+  int line, col;       /* in the source file (1-based; 0 = unknown) */
   const char *literal; /* TEXT, CODE, CODE_BLOCK, HTML_*: NUL-terminated, owned by the doc */
   size_t literal_len;
   union {
-    struct { bool ordered, tight; int start; } list;
-    struct { int task; } item;
-    struct { const char *info; } code;
-    struct { int level; int index; } heading;
-    struct { int chapter; } root; /* ROOT: its chapter's index */
-    struct { int ncols; char *align; } table;
-    struct { bool header; } row;
-    struct { const char *url, *title; int heading; } link;
-    struct { int number; const char *label; tb_node *def; } footnote;
+    struct {
+      bool ordered, tight;
+      int start;
+    } list;
+    struct {
+      int task;
+    } item;
+    struct {
+      const char *info;
+    } code;
+    struct {
+      int level;
+      int index;
+    } heading;
+    struct {
+      int chapter;
+    } root; /* ROOT: its chapter's index */
+    struct {
+      int ncols;
+      char *align;
+    } table;
+    struct {
+      bool header;
+    } row;
+    struct {
+      const char *url, *title;
+      int heading;
+    } link;
+    struct {
+      int number;
+      const char *label;
+      tb_node *def;
+    } footnote;
   } as;
   /* IMAGE only (kept outside the union: an image is also a link-like node). */
-  struct { const char *path; int width, height; tb_image_kind kind;
-           int want_w, want_h; /* <img width height> in CSS px, 0 none: the size asked for */ } image;
+  struct {
+    const char *path;
+    int width, height;
+    tb_image_kind kind;
+    int want_w, want_h; /* <img width height> in CSS px, 0 none: the size asked for */
+  } image;
 };
 
 typedef struct tb_heading {
-  int level;        /* 1..6; 0 for an anchor (TB_NODE_ANCHOR): a link target, no heading */
-  const char *text; /* plain text (no markup), UTF-8 */
-  const char *slug; /* GitHub's id, what links name: "keanehan", "keanehan-1" (unique) */
-  const char *id;   /* the id written out: the slug, or "h-" + slug where the slug is not an XML
-                     * name or is one of terbit's own ids (tb_doc_add_heading); unique */
+  int level;             /* 1..6; 0 for an anchor (TB_NODE_ANCHOR): a link target, no heading */
+  const char *text;      /* plain text (no markup), UTF-8 */
+  const char *slug;      /* GitHub's id, what links name: "keanehan", "keanehan-1" (unique) */
+  const char *id;        /* the id written out: the slug, or "h-" + slug where the slug is not an XML
+                          * name or is one of terbit's own ids (tb_doc_add_heading); unique */
   const char *file_slug; /* GitHub's id in its own file's page ("b.md#usage"): the slug, unless
                           * an earlier file of the book had the same one */
-  int chapter;      /* index into tb_doc.chapters */
+  int chapter;           /* index into tb_doc.chapters */
   tb_node *node;
 } tb_heading;
 
@@ -105,15 +133,15 @@ typedef struct tb_meta {
   const char *title, *subtitle;
   const char **authors;
   size_t nauthors;
-  const char *lang; /* BCP 47, default "ms" */
-  bool lang_given;  /* lang came from the front matter or -M (not the default) */
+  const char *lang;  /* BCP 47, default "ms" */
+  bool lang_given;   /* lang came from the front matter or -M (not the default) */
   bool lang_guessed; /* no lang given: lang was read from the text (input/lang.h) */
-  const char *date; /* YYYY-MM-DD (tb_date_parse accepts it) or NULL */
+  const char *date;  /* YYYY-MM-DD (tb_date_parse accepts it) or NULL */
   const char *category, *description, *identifier, *rights, *cover;
   const char **keywords;
   size_t nkeywords;
   bool m_authors, m_keywords; /* -M gave author / keywords: later ones add to its list */
-  const char *doc_class; /* "article", "book", or NULL: chosen by tb_doc_is_book */
+  const char *doc_class;      /* "article", "book", or NULL: chosen by tb_doc_is_book */
 } tb_meta;
 
 typedef struct tb_doc {
@@ -125,16 +153,16 @@ typedef struct tb_doc {
   size_t nheadings, headings_cap;
   int *id_slots; /* hash of heading slugs: index + 1 into headings, 0 = empty */
   size_t id_cap;
-  int *out_slots; /* hash of the ids written out (tb_heading.id), same shape, same cap */
-  tb_slugger slugger; /* every slug given out, for GitHub's -1, -2 ... */
+  int *out_slots;          /* hash of the ids written out (tb_heading.id), same shape, same cap */
+  tb_slugger slugger;      /* every slug given out, for GitHub's -1, -2 ... */
   tb_slugger file_slugger; /* the same for the current file alone (a book's later files) */
   bool file_slugs;         /* file_slugger in use: a later file of a book is being read */
-  tb_node **footnotes; /* FOOTNOTE_DEF nodes by number - 1 */
+  tb_node **footnotes;     /* FOOTNOTE_DEF nodes by number - 1 */
   size_t nfootnotes, footnotes_cap;
-  long long epoch;       /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */
-  const char *uuid;      /* "urn:uuid:..." or the identifier given */
-  const char *base_dir;  /* folder of the first source */
-  size_t nsources;       /* the source files read (1 for a document read from memory) */
+  long long epoch;      /* seconds since 1970 for dates: SOURCE_DATE_EPOCH, else date, else 1980 */
+  const char *uuid;     /* "urn:uuid:..." or the identifier given */
+  const char *base_dir; /* folder of the first source */
+  size_t nsources;      /* the source files read (1 for a document read from memory) */
   bool has_images;
 } tb_doc;
 
@@ -189,7 +217,6 @@ void tb_node_plain_text(const tb_node *n, tb_buf *b);
 /** An IMAGE's size in CSS px: <img width height> when asked for (one of the two scales the other
  * by the image's own proportions), else the file's own. False when neither is known. */
 bool tb_node_image_size(const tb_node *n, int *width, int *height);
-
 
 /* Iteration, cmark style: ENTER then EXIT for nodes with children; leaves get ENTER only. */
 typedef enum { TB_EVENT_NONE, TB_EVENT_DONE, TB_EVENT_ENTER, TB_EVENT_EXIT } tb_event;

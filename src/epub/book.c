@@ -13,10 +13,10 @@
 #include "util/hash.h"
 #include "util/image_kind.h"
 
-#define TB_CHECK(expr)                                                                         \
-  do {                                                                                         \
-    if ((expr) < 0)                                                                            \
-      goto fail;                                                                               \
+#define TB_CHECK(expr)                                                                                       \
+  do {                                                                                                       \
+    if ((expr) < 0)                                                                                          \
+      goto fail;                                                                                             \
   } while (0)
 
 /* ---- small helpers ---- */
@@ -176,8 +176,7 @@ static int gather_images(tb_epub_book *b, tb_error *err) {
          * is an EPUBCheck error. */
         tb_image_kind kind = tb_image_kind_of((const unsigned char *)img->data, img->len);
         if (kind == TB_IMAGE_NONE)
-          return tb_error_set(err, TB_ERR_IMAGE, img->path, n->line, n->col,
-                              "image is neither PNG nor JPEG");
+          return tb_error_set(err, TB_ERR_IMAGE, img->path, n->line, n->col, "image is neither PNG nor JPEG");
         img->media_type = tb_image_media_type(kind);
         (void)snprintf(img->name, sizeof img->name, "image-%03zu.%s", b->nimages, tb_image_ext(kind));
       }
@@ -311,8 +310,8 @@ void tb_epub_book_add_pages(tb_epub_book *b, const tb_page_info *pages, size_t n
     tb_buf_puts(&id, "page-");
     for (const char *s = pg->label; *s; s++) {
       char c = *s;
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.';
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                c == '_' || c == '.';
       tb_buf_putc(&id, (char)(ok ? c : '-'));
     }
     /* unique ids: a hash set of those given (labels are unique in practice; a set keeps a

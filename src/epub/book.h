@@ -20,10 +20,10 @@
 typedef struct tb_epub_image {
   const char *path; /* the resolved local file (owned by the doc) */
   const char *media_type;
-  char name[32];    /* our own entry name, "image-001.png": never derived from the path */
-  char *data;       /* the file's bytes (malloc'd; handed to libzip) */
+  char name[32]; /* our own entry name, "image-001.png": never derived from the path */
+  char *data;    /* the file's bytes (malloc'd; handed to libzip) */
   size_t len;
-  bool alt;         /* every node showing it has a real text alternative (alt or title) */
+  bool alt; /* every node showing it has a real text alternative (alt or title) */
 } tb_epub_image;
 
 /* A page marker: body page `page` begins at byte `offset` of node (0 for a block). */
@@ -64,8 +64,8 @@ typedef struct tb_epub_book {
    * "5" of the body is entry 4). Filled by tb_epub_book_add_pages as the layout tells them. */
   tb_epub_mark *marks; /* body pages with a node, sorted by (node, offset, page) */
   size_t nmarks, marks_cap;
-  tb_epub_page *pages; /* [nbody] */
-  size_t nbody, pages_cap; /* body pages (entries of the page-list) */
+  tb_epub_page *pages;        /* [nbody] */
+  size_t nbody, pages_cap;    /* body pages (entries of the page-list) */
   tb_epub_strset page_id_set; /* the ids given, to keep them unique */
   const tb_node *prev_node;   /* the last page's marker place, lent to a page without a node */
   size_t prev_offset;
@@ -78,8 +78,7 @@ typedef struct tb_epub_book {
 
 /** Fills book for doc (reads images and the cover into memory), with no pages yet. 0, or -1
  * with err. Free with tb_epub_book_free (also after a failure). opts->pages is not read. */
-int tb_epub_book_init(tb_epub_book *book, const tb_doc *doc, const tb_epub_opts *opts,
-                      tb_error *err);
+int tb_epub_book_init(tb_epub_book *book, const tb_doc *doc, const tb_epub_opts *opts, tb_error *err);
 /** Adds the page-list entries and markers of pages[0..n) (front matter pages are skipped). A
  * chapter must be written only once every body page beginning in it has been added. */
 void tb_epub_book_add_pages(tb_epub_book *book, const tb_page_info *pages, size_t n);

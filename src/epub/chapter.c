@@ -11,11 +11,11 @@
 
 struct tb_epub_chapters {
   const tb_epub_book *b;
-  size_t next;                          /* the next chapter to write */
-  tb_epub_record rec;                   /* what xhtml.c records */
-  size_t npages;                        /* pages of the book rec has room for */
+  size_t next;        /* the next chapter to write */
+  tb_epub_record rec; /* what xhtml.c records */
+  size_t npages;      /* pages of the book rec has room for */
   size_t page_chapter_cap, page_seq_cap;
-  tb_epub_written done;                 /* given out once every chapter is written */
+  tb_epub_written done; /* given out once every chapter is written */
 };
 
 /* Room to record the markers of every page the book has been told so far (none written yet). */
@@ -74,8 +74,8 @@ const tb_epub_written *tb_epub_chapters_done(tb_epub_chapters *c) {
   if (c->next < c->b->doc->nchapters)
     return NULL;
   sync_pages(c);
-  c->done = (tb_epub_written){c->b, c->rec.page_chapter, c->rec.page_seq, c->rec.heading_seq,
-                              c->rec.chapter_seq};
+  c->done =
+      (tb_epub_written){c->b, c->rec.page_chapter, c->rec.page_seq, c->rec.heading_seq, c->rec.chapter_seq};
   return &c->done;
 }
 

@@ -20,8 +20,8 @@ struct tb_epub_job {
   const tb_doc *doc;
   const tb_epub_opts *opts;
   tb_epub_book book;
-  bool failed;   /* tb_epub_book_init failed (set before the worker starts): err is reported by
-                    tb_epub_job_finish */
+  bool failed; /* tb_epub_book_init failed (set before the worker starts): err is reported by
+                  tb_epub_job_finish */
   tb_error err;
   /* the renderer's: the worker's while it runs, then the caller's */
   tb_epub_chapters *writer; /* the chapter step */
@@ -40,7 +40,7 @@ struct tb_epub_job {
   pthread_cond_t progress;
   size_t rendered;     /* chapters the worker has rendered */
   bool worker_stopped; /* it has returned (or is about to) */
-  bool threaded; /* the worker runs */
+  bool threaded;       /* the worker runs */
   pthread_t worker;
   /* every entry, once assembled (by the worker as soon as the last chapter is rendered) */
   bool assembled, assemble_failed; /* written by whoever assembles; read after the join */
@@ -49,8 +49,8 @@ struct tb_epub_job {
 };
 
 /* p holds data[0..len) under dir+name, deflated with the renderer's stream. */
-static void put_part(tb_epub_job *j, tb_epub_part *p, const char *dir, const char *name, char *data, size_t len,
-                     bool store) {
+static void put_part(tb_epub_job *j, tb_epub_part *p, const char *dir, const char *name, char *data,
+                     size_t len, bool store) {
   tb_epub_part_set(p, dir, name, data, len, store);
   tb_epub_part_pack(j->z, p);
 }

@@ -38,7 +38,6 @@ static void iso_time(long long epoch, char out[32]) {
                  (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
-
 static void element(tb_buf *o, const char *name, const char *id, const char *text) {
   if (!tb_epub_has_text(text))
     return;

@@ -65,9 +65,7 @@ static frame *push(render *r, const tb_node *n) {
 static frame *parent_frame(render *r) { return r->n >= 2 ? &r->st[r->n - 2] : NULL; }
 
 /* True when need more nested elements keep the output under TB_EPUB_MAX_DEPTH. */
-static bool fits(const render *r, int need) {
-  return r->flat == 0 && r->depth + need <= TB_EPUB_MAX_DEPTH;
-}
+static bool fits(const render *r, int need) { return r->flat == 0 && r->depth + need <= TB_EPUB_MAX_DEPTH; }
 
 /* Makes frame f the start of a flattened region: its subtree keeps its text, loses its elements. */
 static void flatten(render *r, frame *f, bool separator) {
@@ -351,8 +349,8 @@ static void put_code_class(tb_buf *o, const char *info) {
   size_t mark = o->len;
   for (const char *p = info; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
     char c = *p;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '+' || c == '.' || c == '#')
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '+' || c == '.' || c == '#')
       tb_buf_putc(o, c);
   }
   if (o->len == mark) {
@@ -395,8 +393,7 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
   tb_buf *o = r->out;
   frame *f;
   switch (n->type) {
-  case TB_NODE_NONE:
-    break;
+  case TB_NODE_NONE: break;
 
   case TB_NODE_ROOT:
     push(r, n);
@@ -440,7 +437,7 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
     /* Task boxes are characters, not <input type="checkbox">: a form control needs a label (axe
      * / Ace flag an unlabelled one, and we have no word for it), and ☐/☑ show on every reader
      * and are announced by name. */
-    const char *box = n->as.item.task == 2 ? "<span class=\"task\">\xE2\x98\x91</span> "
+    const char *box = n->as.item.task == 2   ? "<span class=\"task\">\xE2\x98\x91</span> "
                       : n->as.item.task == 1 ? "<span class=\"task\">\xE2\x98\x90</span> "
                                              : NULL;
     if (r->flat || !in_list) {
@@ -673,9 +670,7 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
     }
     break;
 
-  case TB_NODE_TEXT:
-    put_literal(r, n);
-    break;
+  case TB_NODE_TEXT: put_literal(r, n); break;
 
   case TB_NODE_SOFTBREAK:
     put_marks(r, n);
@@ -753,9 +748,7 @@ static void enter(render *r, tb_iter *it, const tb_node *n) {
     put_footnote_ref(r, n);
     break;
 
-  default:
-    assert(0);
-    break;
+  default: assert(0); break;
   }
 }
 

@@ -47,7 +47,8 @@ void tb_epub_deflater_free(tb_epub_deflater *d) {
   free(d);
 }
 
-void tb_epub_part_set(tb_epub_part *p, const char *dir, const char *name, char *data, size_t len, bool store) {
+void tb_epub_part_set(tb_epub_part *p, const char *dir, const char *name, char *data, size_t len,
+                      bool store) {
   memset(p, 0, sizeof *p);
   (void)snprintf(p->name, sizeof p->name, "%s%s", dir, name);
   p->data = data;
@@ -93,9 +94,7 @@ typedef struct packed_src {
 static zip_int64_t packed_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd) {
   packed_src *s = ud;
   switch ((int)cmd) { /* the commands not listed in SUPPORTS are never sent: default answers them */
-  case ZIP_SOURCE_OPEN:
-    s->pos = 0;
-    return 0;
+  case ZIP_SOURCE_OPEN: s->pos = 0; return 0;
   case ZIP_SOURCE_READ: {
     size_t n = s->part.len - s->pos;
     if (n > len)
@@ -104,8 +103,7 @@ static zip_int64_t packed_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     s->pos += n;
     return (zip_int64_t)n;
   }
-  case ZIP_SOURCE_CLOSE:
-    return 0;
+  case ZIP_SOURCE_CLOSE: return 0;
   case ZIP_SOURCE_STAT: {
     zip_stat_t *st = data;
     if (len < sizeof *st) {
@@ -113,8 +111,8 @@ static zip_int64_t packed_cb(void *ud, void *data, zip_uint64_t len, zip_source_
       return -1;
     }
     zip_stat_init(st);
-    st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
-                ZIP_STAT_ENCRYPTION_METHOD;
+    st->valid =
+        ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
     st->size = s->part.size;
     st->comp_size = s->part.len;
     st->comp_method = ZIP_CM_DEFLATE;
@@ -136,8 +134,7 @@ static zip_int64_t packed_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     a->general_purpose_bit_mask = 0x0006;
     return 0;
   }
-  case ZIP_SOURCE_ERROR:
-    return zip_error_to_data(&s->error, data, len);
+  case ZIP_SOURCE_ERROR: return zip_error_to_data(&s->error, data, len);
   case ZIP_SOURCE_FREE:
     free(s->part.data);
     zip_error_fini(&s->error);
@@ -147,9 +144,7 @@ static zip_int64_t packed_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
                                           ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, ZIP_SOURCE_SUPPORTS,
                                           ZIP_SOURCE_GET_FILE_ATTRIBUTES, -1);
-  default:
-    zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
-    return -1;
+  default: zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0); return -1;
   }
 }
 

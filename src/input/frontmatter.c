@@ -31,7 +31,7 @@ typedef enum {
 
 static const char *const key_names[KEY__COUNT] = {
     "title",       "subtitle", "author",     "lang",   "date",  "category",
-    "description", "keywords", "identifier", "rights", "cover",  "class",
+    "description", "keywords", "identifier", "rights", "cover", "class",
 };
 
 /* Where the block is in the file (split_block's result). */
@@ -48,9 +48,9 @@ typedef struct fm_ctx {
   size_t block_len;
   tb_error *err;
   yaml_parser_t parser;
-  tb_meta meta;       /* filled here, copied to the caller's only on success */
+  tb_meta meta; /* filled here, copied to the caller's only on success */
   bool seen_title;
-  char **keys;        /* every key read so far (heap copies), to find duplicates */
+  char **keys; /* every key read so far (heap copies), to find duplicates */
   size_t nkeys, keys_cap;
   const char **items; /* scratch: the list being read */
   size_t nitems, items_cap;
@@ -140,24 +140,22 @@ static int yaml_fail(fm_ctx *c) {
     place_in_block(c, p->problem_offset, /*in_chars*/ false, &line, &col);
     if (p->problem_value >= 0)
       return tb_error_set(c->err, TB_ERR_YAML, c->path, line, col,
-                          "front matter is not valid YAML: %s (U+%04X)", problem,
-                          (unsigned)p->problem_value);
-    return tb_error_set(c->err, TB_ERR_YAML, c->path, line, col,
-                        "front matter is not valid YAML: %s", problem);
+                          "front matter is not valid YAML: %s (U+%04X)", problem, (unsigned)p->problem_value);
+    return tb_error_set(c->err, TB_ERR_YAML, c->path, line, col, "front matter is not valid YAML: %s",
+                        problem);
   case YAML_SCANNER_ERROR:
   case YAML_PARSER_ERROR:
   case YAML_COMPOSER_ERROR:
   case YAML_NO_ERROR:
   case YAML_WRITER_ERROR:
-  case YAML_EMITTER_ERROR:
-    break;
+  case YAML_EMITTER_ERROR: break;
   }
   if (p->context) {
     int cline, ccol;
     place_in_block(c, p->context_mark.index, /*in_chars*/ true, &cline, &ccol);
     return fail_at(c, p->problem_mark, TB_ERR_YAML,
-                   "front matter is not valid YAML: %s (%s at line %d, column %d)", problem,
-                   p->context, cline, ccol);
+                   "front matter is not valid YAML: %s (%s at line %d, column %d)", problem, p->context,
+                   cline, ccol);
   }
   return fail_at(c, p->problem_mark, TB_ERR_YAML, "front matter is not valid YAML: %s", problem);
 }
@@ -171,9 +169,7 @@ static int next_event(fm_ctx *c, yaml_event_t *ev) {
     return yaml_fail(c);
   const yaml_char_t *anchor = NULL, *tag = NULL;
   switch (ev->type) {
-  case YAML_ALIAS_EVENT:
-    anchor = ev->data.alias.anchor;
-    break;
+  case YAML_ALIAS_EVENT: anchor = ev->data.alias.anchor; break;
   case YAML_SCALAR_EVENT:
     anchor = ev->data.scalar.anchor;
     tag = ev->data.scalar.tag;
@@ -192,8 +188,7 @@ static int next_event(fm_ctx *c, yaml_event_t *ev) {
   case YAML_DOCUMENT_START_EVENT:
   case YAML_DOCUMENT_END_EVENT:
   case YAML_SEQUENCE_END_EVENT:
-  case YAML_MAPPING_END_EVENT:
-    break;
+  case YAML_MAPPING_END_EVENT: break;
   }
   int rc = 0;
   if (ev->type == YAML_ALIAS_EVENT || anchor) {
@@ -273,8 +268,8 @@ static int scalar_text(fm_ctx *c, const char *key, const yaml_event_t *ev, const
   size_t n = ev->data.scalar.length;
   *out = NULL;
   if (n > TB_FRONTMATTER_MAX_VALUE)
-    return fail_at(c, ev->start_mark, TB_ERR_LIMIT, "%s: the value is longer than %d bytes",
-                   key, TB_FRONTMATTER_MAX_VALUE);
+    return fail_at(c, ev->start_mark, TB_ERR_LIMIT, "%s: the value is longer than %d bytes", key,
+                   TB_FRONTMATTER_MAX_VALUE);
   if (is_plain_null(ev))
     return 0;
   if (check_chars(c, key, ev) < 0)
@@ -409,10 +404,8 @@ static int read_known(fm_ctx *c, fm_key k) {
   char buf[SNIPPET + 4];
 
   switch (k) {
-  case KEY_AUTHOR:
-    return read_list(c, k, &m->authors, &m->nauthors);
-  case KEY_KEYWORDS:
-    return read_list(c, k, &m->keywords, &m->nkeywords);
+  case KEY_AUTHOR: return read_list(c, k, &m->authors, &m->nauthors);
+  case KEY_KEYWORDS: return read_list(c, k, &m->keywords, &m->nkeywords);
   case KEY_TITLE: slot = &m->title; break;
   case KEY_SUBTITLE: slot = &m->subtitle; break;
   case KEY_LANG: slot = &m->lang; break;
@@ -423,8 +416,7 @@ static int read_known(fm_ctx *c, fm_key k) {
   case KEY_RIGHTS: slot = &m->rights; break;
   case KEY_COVER: slot = &m->cover; break;
   case KEY_CLASS: slot = &m->doc_class; break;
-  case KEY__COUNT:
-    return -1;
+  case KEY__COUNT: return -1;
   }
   if (read_string(c, k, &s, &at) < 0)
     return -1;
@@ -439,8 +431,7 @@ static int read_known(fm_ctx *c, fm_key k) {
     if (!s)
       return 0; /* keep the default */
     if (!lang_ok(s))
-      return fail_at(c, at, TB_ERR_YAML,
-                     "lang: '%s' is not a BCP 47 language tag (like ms, en or en-GB)",
+      return fail_at(c, at, TB_ERR_YAML, "lang: '%s' is not a BCP 47 language tag (like ms, en or en-GB)",
                      printable(s, strlen(s), buf));
     m->lang_given = true;
     break;
@@ -451,7 +442,8 @@ static int read_known(fm_ctx *c, fm_key k) {
     break;
   case KEY_CLASS:
     if (s && strcmp(s, "article") != 0 && strcmp(s, "book") != 0)
-      return fail_at(c, at, TB_ERR_YAML, "class: '%s' is neither article nor book", printable(s, strlen(s), buf));
+      return fail_at(c, at, TB_ERR_YAML, "class: '%s' is neither article nor book",
+                     printable(s, strlen(s), buf));
     break;
   case KEY_SUBTITLE:
   case KEY_AUTHOR:
@@ -461,8 +453,7 @@ static int read_known(fm_ctx *c, fm_key k) {
   case KEY_IDENTIFIER:
   case KEY_RIGHTS:
   case KEY_COVER:
-  case KEY__COUNT:
-    break;
+  case KEY__COUNT: break;
   }
   *slot = s;
   return 0;
@@ -475,13 +466,12 @@ static const struct {
   const char *name;
   fm_key key;
 } key_aliases[] = {
-    {"language", KEY_LANG},       {"locale", KEY_LANG},          {"creator", KEY_AUTHOR},
-    {"abstract", KEY_DESCRIPTION}, {"summary", KEY_DESCRIPTION},
-    {"tags", KEY_KEYWORDS},       {"subject", KEY_CATEGORY},     {"categories", KEY_CATEGORY},
-    {"cover-image", KEY_COVER},   {"cover_image", KEY_COVER},    {"image", KEY_COVER},
-    {"copyright", KEY_RIGHTS},    {"license", KEY_RIGHTS},       {"id", KEY_IDENTIFIER},
-    {"isbn", KEY_IDENTIFIER},     {"uuid", KEY_IDENTIFIER},      {"pubdate", KEY_DATE},
-    {"published", KEY_DATE},
+    {"language", KEY_LANG},        {"locale", KEY_LANG},         {"creator", KEY_AUTHOR},
+    {"abstract", KEY_DESCRIPTION}, {"summary", KEY_DESCRIPTION}, {"tags", KEY_KEYWORDS},
+    {"subject", KEY_CATEGORY},     {"categories", KEY_CATEGORY}, {"cover-image", KEY_COVER},
+    {"cover_image", KEY_COVER},    {"image", KEY_COVER},         {"copyright", KEY_RIGHTS},
+    {"license", KEY_RIGHTS},       {"id", KEY_IDENTIFIER},       {"isbn", KEY_IDENTIFIER},
+    {"uuid", KEY_IDENTIFIER},      {"pubdate", KEY_DATE},        {"published", KEY_DATE},
 };
 
 /* The known key an unknown one was probably meant to be: one of its other spellings (ASCII case
@@ -596,8 +586,7 @@ static size_t line_end(const char *src, size_t len, size_t pos) {
 }
 
 /* 0 with *out set, 1 when the file has no front matter, -1 on error. */
-static int split_block(const char *path, const char *src, size_t len, fm_split *out,
-                       tb_error *err) {
+static int split_block(const char *path, const char *src, size_t len, fm_split *out, tb_error *err) {
   size_t eol = line_end(src, len, 0);
   if (!is_line(src, eol, "---"))
     return 1;
@@ -612,8 +601,8 @@ static int split_block(const char *path, const char *src, size_t len, fm_split *
       out->body_offset = e < len ? e + 1 : len;
       out->body_line = line + 1;
       if (out->block_len > TB_FRONTMATTER_MAX_BLOCK)
-        return tb_error_set(err, TB_ERR_LIMIT, path, 1, 1,
-                            "front matter is larger than %d bytes", TB_FRONTMATTER_MAX_BLOCK);
+        return tb_error_set(err, TB_ERR_LIMIT, path, 1, 1, "front matter is larger than %d bytes",
+                            TB_FRONTMATTER_MAX_BLOCK);
       return 0;
     }
     if (e == len)

@@ -22,12 +22,12 @@
  * A file that does not start with "---" has no front matter: returns 0 with *meta empty (lang
  * "ms", not given), *body_offset 0 and *body_line 1.
  *
- * Known keys: title (optional: the loader falls back on an opening heading or the file name), subtitle, author (a string or a list of strings), lang (BCP 47
- * shape, default "ms"), date (YYYY-MM-DD, a real date), category, description, keywords (a list
- * of strings, or one string), identifier, rights, cover (a path, not resolved here). Values are
- * stored trimmed of blanks and newlines; a plain null (empty, "~", "null") or empty value leaves an
- * optional key unset, and empty list entries are dropped. An unknown key is a warning (tb_warn),
- * not an error. Anchors, aliases, explicit tags, duplicate keys, more than one YAML document and
+ * Known keys: title (optional: the loader falls back on an opening heading or the file name), subtitle,
+ * author (a string or a list of strings), lang (BCP 47 shape, default "ms"), date (YYYY-MM-DD, a real date),
+ * category, description, keywords (a list of strings, or one string), identifier, rights, cover (a path, not
+ * resolved here). Values are stored trimmed of blanks and newlines; a plain null (empty, "~", "null") or
+ * empty value leaves an optional key unset, and empty list entries are dropped. An unknown key is a warning
+ * (tb_warn), not an error. Anchors, aliases, explicit tags, duplicate keys, more than one YAML document and
  * control characters in values (other than tab and newline) are errors.
  *
  * On success fills *meta completely (every field not given is NULL/0, lang is "ms") with strings

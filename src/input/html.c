@@ -24,16 +24,16 @@ typedef struct hx {
   tb_doc *doc;
   const tb_html_src *src;
   tb_error *err;
-  tb_buf html;             /* the joined string */
-  tb_node **ph;            /* placeholder i: the Markdown node it stands for */
-  unsigned char *used;     /* placeholder i reattached already */
+  tb_buf html;         /* the joined string */
+  tb_node **ph;        /* placeholder i: the Markdown node it stands for */
+  unsigned char *used; /* placeholder i reattached already */
   size_t nph, ph_cap;
   seg *segs;
   size_t nsegs, segs_cap;
-  tb_node **pending;       /* anchors met between blocks, waiting for the next paragraph */
+  tb_node **pending; /* anchors met between blocks, waiting for the next paragraph */
   size_t npending, pending_cap;
-  tb_node *para;           /* the paragraph made for inline content in a block container */
-  int base_line;           /* the container's line, for pieces without one */
+  tb_node *para; /* the paragraph made for inline content in a block container */
+  int base_line; /* the container's line, for pieces without one */
   bool deep_warned;
 } hx;
 
@@ -102,12 +102,34 @@ static size_t put_placeholder(hx *h, tb_node *n) {
 /* ---- the allowlist ---- */
 
 typedef enum {
-  K_UNKNOWN,   /* tags dropped, text kept */
-  K_SILENT,    /* dropped with its content, without a word (head matter, <source>, <wbr>) */
-  K_DROP,      /* dropped with its content and a warning */
-  K_BLOCK,     /* div, section ...: a transparent block */
-  K_P, K_HEADING, K_QUOTE, K_LIST, K_LI, K_DL, K_DT, K_DD, K_DETAILS, K_SUMMARY, K_TABLE, K_PRE,
-  K_HR, K_BR, K_STRONG, K_EMPH, K_STRIKE, K_CODE, K_KBD, K_SUP, K_SUB, K_A, K_IMG, K_SPAN,
+  K_UNKNOWN, /* tags dropped, text kept */
+  K_SILENT,  /* dropped with its content, without a word (head matter, <source>, <wbr>) */
+  K_DROP,    /* dropped with its content and a warning */
+  K_BLOCK,   /* div, section ...: a transparent block */
+  K_P,
+  K_HEADING,
+  K_QUOTE,
+  K_LIST,
+  K_LI,
+  K_DL,
+  K_DT,
+  K_DD,
+  K_DETAILS,
+  K_SUMMARY,
+  K_TABLE,
+  K_PRE,
+  K_HR,
+  K_BR,
+  K_STRONG,
+  K_EMPH,
+  K_STRIKE,
+  K_CODE,
+  K_KBD,
+  K_SUP,
+  K_SUB,
+  K_A,
+  K_IMG,
+  K_SPAN,
 } kind;
 
 /* GumboTag names some 150 elements; whatever this does not list is unknown: -Wswitch-enum is off
@@ -116,31 +138,73 @@ typedef enum {
 #pragma GCC diagnostic ignored "-Wswitch-enum"
 static kind kind_of(const GumboElement *e) {
   switch (e->tag) {
-  case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT:
-  case GUMBO_TAG_EMBED: case GUMBO_TAG_FORM: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON:
-  case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP:
-  case GUMBO_TAG_FIELDSET: case GUMBO_TAG_DATALIST: case GUMBO_TAG_OUTPUT: case GUMBO_TAG_KEYGEN:
-  case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_APPLET:
-  case GUMBO_TAG_FRAME: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_CANVAS:
-  case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_PARAM: case GUMBO_TAG_PROGRESS:
-  case GUMBO_TAG_METER: case GUMBO_TAG_TITLE:
-    return K_DROP;
-  case GUMBO_TAG_HEAD: case GUMBO_TAG_META: case GUMBO_TAG_LINK:
-  case GUMBO_TAG_BASE: case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_WBR:
-  case GUMBO_TAG_COL: case GUMBO_TAG_COLGROUP: case GUMBO_TAG_RP: case GUMBO_TAG_AREA:
-  case GUMBO_TAG_MAP:
-    return K_SILENT;
-  case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
-  case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NAV: case GUMBO_TAG_MAIN:
-  case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CENTER:
-  case GUMBO_TAG_HTML: case GUMBO_TAG_BODY:
-    return K_BLOCK;
+  case GUMBO_TAG_SCRIPT:
+  case GUMBO_TAG_STYLE:
+  case GUMBO_TAG_IFRAME:
+  case GUMBO_TAG_OBJECT:
+  case GUMBO_TAG_EMBED:
+  case GUMBO_TAG_FORM:
+  case GUMBO_TAG_INPUT:
+  case GUMBO_TAG_BUTTON:
+  case GUMBO_TAG_SELECT:
+  case GUMBO_TAG_TEXTAREA:
+  case GUMBO_TAG_OPTION:
+  case GUMBO_TAG_OPTGROUP:
+  case GUMBO_TAG_FIELDSET:
+  case GUMBO_TAG_DATALIST:
+  case GUMBO_TAG_OUTPUT:
+  case GUMBO_TAG_KEYGEN:
+  case GUMBO_TAG_TEMPLATE:
+  case GUMBO_TAG_SVG:
+  case GUMBO_TAG_MATH:
+  case GUMBO_TAG_APPLET:
+  case GUMBO_TAG_FRAME:
+  case GUMBO_TAG_FRAMESET:
+  case GUMBO_TAG_NOEMBED:
+  case GUMBO_TAG_CANVAS:
+  case GUMBO_TAG_AUDIO:
+  case GUMBO_TAG_VIDEO:
+  case GUMBO_TAG_PARAM:
+  case GUMBO_TAG_PROGRESS:
+  case GUMBO_TAG_METER:
+  case GUMBO_TAG_TITLE: return K_DROP;
+  case GUMBO_TAG_HEAD:
+  case GUMBO_TAG_META:
+  case GUMBO_TAG_LINK:
+  case GUMBO_TAG_BASE:
+  case GUMBO_TAG_SOURCE:
+  case GUMBO_TAG_TRACK:
+  case GUMBO_TAG_WBR:
+  case GUMBO_TAG_COL:
+  case GUMBO_TAG_COLGROUP:
+  case GUMBO_TAG_RP:
+  case GUMBO_TAG_AREA:
+  case GUMBO_TAG_MAP: return K_SILENT;
+  case GUMBO_TAG_DIV:
+  case GUMBO_TAG_SECTION:
+  case GUMBO_TAG_ARTICLE:
+  case GUMBO_TAG_ASIDE:
+  case GUMBO_TAG_HEADER:
+  case GUMBO_TAG_FOOTER:
+  case GUMBO_TAG_NAV:
+  case GUMBO_TAG_MAIN:
+  case GUMBO_TAG_FIGURE:
+  case GUMBO_TAG_FIGCAPTION:
+  case GUMBO_TAG_ADDRESS:
+  case GUMBO_TAG_CENTER:
+  case GUMBO_TAG_HTML:
+  case GUMBO_TAG_BODY: return K_BLOCK;
   case GUMBO_TAG_P: return K_P;
-  case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-  case GUMBO_TAG_H6:
-    return K_HEADING;
+  case GUMBO_TAG_H1:
+  case GUMBO_TAG_H2:
+  case GUMBO_TAG_H3:
+  case GUMBO_TAG_H4:
+  case GUMBO_TAG_H5:
+  case GUMBO_TAG_H6: return K_HEADING;
   case GUMBO_TAG_BLOCKQUOTE: return K_QUOTE;
-  case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_MENU: return K_LIST;
+  case GUMBO_TAG_UL:
+  case GUMBO_TAG_OL:
+  case GUMBO_TAG_MENU: return K_LIST;
   case GUMBO_TAG_LI: return K_LI;
   case GUMBO_TAG_DL: return K_DL;
   case GUMBO_TAG_DT: return K_DT;
@@ -148,26 +212,44 @@ static kind kind_of(const GumboElement *e) {
   case GUMBO_TAG_DETAILS: return K_DETAILS;
   case GUMBO_TAG_SUMMARY: return K_SUMMARY;
   case GUMBO_TAG_TABLE: return K_TABLE;
-  case GUMBO_TAG_PRE: case GUMBO_TAG_LISTING: case GUMBO_TAG_XMP: case GUMBO_TAG_PLAINTEXT:
-    return K_PRE;
+  case GUMBO_TAG_PRE:
+  case GUMBO_TAG_LISTING:
+  case GUMBO_TAG_XMP:
+  case GUMBO_TAG_PLAINTEXT: return K_PRE;
   case GUMBO_TAG_HR: return K_HR;
   case GUMBO_TAG_BR: return K_BR;
-  case GUMBO_TAG_B: case GUMBO_TAG_STRONG: return K_STRONG;
-  case GUMBO_TAG_I: case GUMBO_TAG_EM: case GUMBO_TAG_VAR: case GUMBO_TAG_CITE: case GUMBO_TAG_DFN:
-    return K_EMPH;
-  case GUMBO_TAG_S: case GUMBO_TAG_DEL: case GUMBO_TAG_STRIKE: return K_STRIKE;
-  case GUMBO_TAG_CODE: case GUMBO_TAG_SAMP: case GUMBO_TAG_TT: return K_CODE;
+  case GUMBO_TAG_B:
+  case GUMBO_TAG_STRONG: return K_STRONG;
+  case GUMBO_TAG_I:
+  case GUMBO_TAG_EM:
+  case GUMBO_TAG_VAR:
+  case GUMBO_TAG_CITE:
+  case GUMBO_TAG_DFN: return K_EMPH;
+  case GUMBO_TAG_S:
+  case GUMBO_TAG_DEL:
+  case GUMBO_TAG_STRIKE: return K_STRIKE;
+  case GUMBO_TAG_CODE:
+  case GUMBO_TAG_SAMP:
+  case GUMBO_TAG_TT: return K_CODE;
   case GUMBO_TAG_KBD: return K_KBD;
   case GUMBO_TAG_SUP: return K_SUP;
   case GUMBO_TAG_SUB: return K_SUB;
   case GUMBO_TAG_A: return K_A;
-  case GUMBO_TAG_IMG: case GUMBO_TAG_IMAGE: return K_IMG;
-  case GUMBO_TAG_SPAN: case GUMBO_TAG_ABBR: case GUMBO_TAG_INS: case GUMBO_TAG_Q: case GUMBO_TAG_RUBY:
-  case GUMBO_TAG_RT: case GUMBO_TAG_MARK: case GUMBO_TAG_SMALL: case GUMBO_TAG_BDO: case GUMBO_TAG_BDI:
-  case GUMBO_TAG_TIME: case GUMBO_TAG_DATA:
-    return K_SPAN;
-  default:
-    return K_UNKNOWN;
+  case GUMBO_TAG_IMG:
+  case GUMBO_TAG_IMAGE: return K_IMG;
+  case GUMBO_TAG_SPAN:
+  case GUMBO_TAG_ABBR:
+  case GUMBO_TAG_INS:
+  case GUMBO_TAG_Q:
+  case GUMBO_TAG_RUBY:
+  case GUMBO_TAG_RT:
+  case GUMBO_TAG_MARK:
+  case GUMBO_TAG_SMALL:
+  case GUMBO_TAG_BDO:
+  case GUMBO_TAG_BDI:
+  case GUMBO_TAG_TIME:
+  case GUMBO_TAG_DATA: return K_SPAN;
+  default: return K_UNKNOWN;
   }
 }
 #pragma GCC diagnostic pop
@@ -379,8 +461,12 @@ static int reattach(hx *h, const GumboNode *g, tb_node *cur, int depth) {
 }
 
 static tb_node_type inline_type(kind k) {
-  return k == K_STRONG ? TB_NODE_STRONG : k == K_EMPH ? TB_NODE_EMPH : k == K_STRIKE ? TB_NODE_STRIKETHROUGH
-         : k == K_KBD  ? TB_NODE_KBD : k == K_SUP ? TB_NODE_SUP : TB_NODE_SUB;
+  return k == K_STRONG   ? TB_NODE_STRONG
+         : k == K_EMPH   ? TB_NODE_EMPH
+         : k == K_STRIKE ? TB_NODE_STRIKETHROUGH
+         : k == K_KBD    ? TB_NODE_KBD
+         : k == K_SUP    ? TB_NODE_SUP
+                         : TB_NODE_SUB;
 }
 
 static int build_table(hx *h, const GumboNode *g, tb_node *cur, int depth);
@@ -437,13 +523,17 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
     tb_node_append(inline_target(h, cur), n);
     return build_children(h, g, n, depth + 1);
   }
-  case K_IMG:
-    return build_image(h, e, cur);
+  case K_IMG: return build_image(h, e, cur);
   case K_BR:
     if (inl || (h->para && h->para == cur->last))
       tb_node_append(inline_target(h, cur), tb_node_new(h->doc, TB_NODE_LINEBREAK));
     return 0;
-  case K_STRONG: case K_EMPH: case K_STRIKE: case K_KBD: case K_SUP: case K_SUB:
+  case K_STRONG:
+  case K_EMPH:
+  case K_STRIKE:
+  case K_KBD:
+  case K_SUP:
+  case K_SUB:
     n = tb_node_new(h->doc, inline_type(k));
     tb_node_append(inline_target(h, cur), n);
     return build_children(h, g, n, depth + 1);
@@ -457,13 +547,24 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
     tb_node_append(inline_target(h, cur), n);
     return 0;
   }
-  case K_SPAN: case K_UNKNOWN:
-    return build_children(h, g, cur, depth + 1);
-  case K_DROP: case K_SILENT:
-    return 0;
-  case K_BLOCK: case K_P: case K_HEADING: case K_QUOTE: case K_LIST: case K_LI: case K_DL: case K_DT:
-  case K_DD: case K_DETAILS: case K_SUMMARY: case K_TABLE: case K_PRE: case K_HR:
-    break;
+  case K_SPAN:
+  case K_UNKNOWN: return build_children(h, g, cur, depth + 1);
+  case K_DROP:
+  case K_SILENT: return 0;
+  case K_BLOCK:
+  case K_P:
+  case K_HEADING:
+  case K_QUOTE:
+  case K_LIST:
+  case K_LI:
+  case K_DL:
+  case K_DT:
+  case K_DD:
+  case K_DETAILS:
+  case K_SUMMARY:
+  case K_TABLE:
+  case K_PRE:
+  case K_HR: break;
   }
   if (inl) {
     /* a block inside inline content (a <p> in a cell, a <div> in a span): its text on a line of
@@ -488,8 +589,7 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
   if (cur->type == TB_NODE_LIST && k != K_LI)
     cur = add_block(h, cur, TB_NODE_ITEM);
   switch (k) {
-  case K_P:
-    return build_children(h, g, add_block(h, cur, TB_NODE_PARAGRAPH), depth + 1);
+  case K_P: return build_children(h, g, add_block(h, cur, TB_NODE_PARAGRAPH), depth + 1);
   case K_HEADING: {
     int level = (int)e->tag - (int)GUMBO_TAG_H1 + 1 + h->src->heading_shift;
     n = add_block(h, cur, TB_NODE_HEADING);
@@ -501,28 +601,20 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
     tb_doc_add_heading(h->doc, n, h->src->chapter);
     return 0;
   }
-  case K_QUOTE:
-    return build_children(h, g, add_block(h, cur, TB_NODE_BLOCK_QUOTE), depth + 1);
+  case K_QUOTE: return build_children(h, g, add_block(h, cur, TB_NODE_BLOCK_QUOTE), depth + 1);
   case K_LIST:
     n = add_block(h, cur, TB_NODE_LIST);
     n->as.list.ordered = e->tag == GUMBO_TAG_OL;
     n->as.list.tight = true;
     n->as.list.start = n->as.list.ordered ? (attr(e, "start") ? int_attr(e, "start", 0, 999999999) : 1) : 0;
     return build_children(h, g, n, depth + 1);
-  case K_LI:
-    return build_children(h, g, add_block(h, cur, TB_NODE_ITEM), depth + 1);
-  case K_DL:
-    return build_children(h, g, add_block(h, cur, TB_NODE_DEF_LIST), depth + 1);
-  case K_DT:
-    return build_children(h, g, add_block(h, cur, TB_NODE_DEF_TERM), depth + 1);
-  case K_DD:
-    return build_children(h, g, add_block(h, cur, TB_NODE_DEF_DESC), depth + 1);
-  case K_DETAILS:
-    return build_children(h, g, add_block(h, cur, TB_NODE_DETAILS), depth + 1);
-  case K_SUMMARY:
-    return build_children(h, g, add_block(h, cur, TB_NODE_SUMMARY), depth + 1);
-  case K_TABLE:
-    return build_table(h, g, cur, depth);
+  case K_LI: return build_children(h, g, add_block(h, cur, TB_NODE_ITEM), depth + 1);
+  case K_DL: return build_children(h, g, add_block(h, cur, TB_NODE_DEF_LIST), depth + 1);
+  case K_DT: return build_children(h, g, add_block(h, cur, TB_NODE_DEF_TERM), depth + 1);
+  case K_DD: return build_children(h, g, add_block(h, cur, TB_NODE_DEF_DESC), depth + 1);
+  case K_DETAILS: return build_children(h, g, add_block(h, cur, TB_NODE_DETAILS), depth + 1);
+  case K_SUMMARY: return build_children(h, g, add_block(h, cur, TB_NODE_SUMMARY), depth + 1);
+  case K_TABLE: return build_table(h, g, cur, depth);
   case K_PRE: {
     tb_buf t = {0};
     text_of(h, g, &t);
@@ -534,13 +626,22 @@ static int build_element(hx *h, const GumboNode *g, tb_node *cur, int depth) {
     tb_buf_free(&t);
     return 0;
   }
-  case K_HR:
-    add_block(h, cur, TB_NODE_THEMATIC_BREAK);
-    return 0;
+  case K_HR: add_block(h, cur, TB_NODE_THEMATIC_BREAK); return 0;
   case K_BLOCK:
-  case K_UNKNOWN: case K_SILENT: case K_DROP: case K_BR: case K_STRONG: case K_EMPH: case K_STRIKE:
-  case K_CODE: case K_KBD: case K_SUP: case K_SUB: case K_A: case K_IMG: case K_SPAN:
-    break;
+  case K_UNKNOWN:
+  case K_SILENT:
+  case K_DROP:
+  case K_BR:
+  case K_STRONG:
+  case K_EMPH:
+  case K_STRIKE:
+  case K_CODE:
+  case K_KBD:
+  case K_SUP:
+  case K_SUB:
+  case K_A:
+  case K_IMG:
+  case K_SPAN: break;
   }
   h->para = NULL; /* a transparent block: its text is not the paragraph before it */
   return build_children(h, g, cur, depth + 1);
@@ -557,7 +658,8 @@ static int build(hx *h, const GumboNode *g, tb_node *cur, int depth) {
     tb_node *t = holds_inlines(cur) ? cur : (h->para && h->para == cur->last) ? h->para : NULL;
     const tb_node *before = t ? t->last : NULL;
     bool space = !before || before->type == TB_NODE_LINEBREAK || before->type == TB_NODE_SOFTBREAK ||
-                 (before->type == TB_NODE_TEXT && before->literal_len && before->literal[before->literal_len - 1] == ' ');
+                 (before->type == TB_NODE_TEXT && before->literal_len &&
+                  before->literal[before->literal_len - 1] == ' ');
     tb_buf b = {0};
     for (const char *s = g->v.text.text; *s; s++) {
       bool ws = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r' || *s == '\f';
@@ -580,8 +682,7 @@ static int build(hx *h, const GumboNode *g, tb_node *cur, int depth) {
       return -1;
     return build_element(h, g, cur, depth);
   case GUMBO_NODE_DOCUMENT:
-  case GUMBO_NODE_COMMENT: /* comments vanish */
-    return 0;
+  case GUMBO_NODE_COMMENT: /* comments vanish */ return 0;
   }
   return 0;
 }
@@ -609,7 +710,8 @@ static int build_image(hx *h, const GumboElement *e, tb_node *cur) {
 }
 
 static bool is_cell(const GumboNode *c) {
-  return c->type == GUMBO_NODE_ELEMENT && (c->v.element.tag == GUMBO_TAG_TD || c->v.element.tag == GUMBO_TAG_TH);
+  return c->type == GUMBO_NODE_ELEMENT &&
+         (c->v.element.tag == GUMBO_TAG_TD || c->v.element.tag == GUMBO_TAG_TH);
 }
 
 /* One <tr>: cells built inline; a column or row span is flattened (the text in the first cell,
@@ -642,8 +744,12 @@ static int build_row(hx *h, const GumboNode *tr, tb_node *table, bool head, int 
     if ((span > 1 || rows > 1) && !*warned) {
       int line, col0;
       place_of(h, c->v.element.start_pos.offset, &line, &col0);
-      tb_warn(h->src->path, line, col0, "HTML table cell spans %s: shown flattened, the text in its first "
-              "cell, the others empty", span > 1 && rows > 1 ? "columns and rows" : span > 1 ? "columns" : "rows");
+      tb_warn(h->src->path, line, col0,
+              "HTML table cell spans %s: shown flattened, the text in its first "
+              "cell, the others empty",
+              span > 1 && rows > 1 ? "columns and rows"
+              : span > 1           ? "columns"
+                                   : "rows");
       *warned = true;
     }
     for (int s = 0; s < (span ? span : 1); s++, col++) {
@@ -663,8 +769,10 @@ static int build_row(hx *h, const GumboNode *tr, tb_node *table, bool head, int 
       if (s == 0) {
         const char *al = attr(&c->v.element, "align");
         if (al && table->as.table.align[col] == 0)
-          table->as.table.align[col] = (char)(!strcasecmp(al, "center") ? 'c' : !strcasecmp(al, "right") ? 'r'
-                                              : !strcasecmp(al, "left") ? 'l' : 0);
+          table->as.table.align[col] = (char)(!strcasecmp(al, "center")  ? 'c'
+                                              : !strcasecmp(al, "right") ? 'r'
+                                              : !strcasecmp(al, "left")  ? 'l'
+                                                                         : 0);
       }
     }
   }
@@ -728,7 +836,8 @@ static int parse_and_build(hx *h, tb_node *into, int line) {
   /* gumbo's time grows fast with nesting: the tags in one piece are limited (limits.h) */
   size_t tags = 0;
   for (size_t i = 0; i + 1 < h->html.len; i++)
-    if (h->html.data[i] == '<' && ((h->html.data[i + 1] | 0x20) >= 'a' && (h->html.data[i + 1] | 0x20) <= 'z'))
+    if (h->html.data[i] == '<' &&
+        ((h->html.data[i + 1] | 0x20) >= 'a' && (h->html.data[i + 1] | 0x20) <= 'z'))
       tags++;
   if (tags > TB_MAX_HTML_TAGS + h->nph)
     return tb_error_set(h->err, TB_ERR_LIMIT, h->src->path, line, 0,
@@ -835,8 +944,8 @@ int tb_html_apply(tb_doc *doc, tb_node *root, const tb_html_src *src, tb_error *
     bool add = false;
     if (ev == TB_EVENT_ENTER && n->type == TB_NODE_HTML_INLINE)
       inline_html = true;
-    if (ev == TB_EVENT_EXIT && (n->type == TB_NODE_PARAGRAPH || n->type == TB_NODE_HEADING ||
-                                n->type == TB_NODE_TABLE_CELL)) {
+    if (ev == TB_EVENT_EXIT &&
+        (n->type == TB_NODE_PARAGRAPH || n->type == TB_NODE_HEADING || n->type == TB_NODE_TABLE_CELL)) {
       add = inline_html;
       inline_html = false;
     } else if (ev == TB_EVENT_EXIT && tb_node_is_block(n) && !holds_inlines(n)) {

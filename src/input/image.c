@@ -51,8 +51,7 @@ tb_image_kind tb_image_sniff(const unsigned char *d, size_t len, int *w, int *h)
     }
     return TB_IMAGE_NONE;
   }
-  case TB_IMAGE_NONE:
-    break;
+  case TB_IMAGE_NONE: break;
   }
   return TB_IMAGE_NONE;
 }
@@ -174,7 +173,8 @@ static bool is_remote(const char *url) {
   if (!c)
     return false;
   for (const char *p = url; p < c; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (p > url && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))))
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (p > url && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.'))))
       return false;
   return c > url + 1; /* "C:" style one-letter schemes are not URLs */
 }
@@ -214,7 +214,8 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   if (!*url)
     return;
   if (is_remote(url)) {
-    tb_warn(source, img->line, img->col, "remote image '%.200s' is not fetched (terbit works offline); its alt text is shown", url);
+    tb_warn(source, img->line, img->col,
+            "remote image '%.200s' is not fetched (terbit works offline); its alt text is shown", url);
     return;
   }
   if (!dir)
@@ -225,7 +226,8 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
     return;
   }
   if (rel[0] == '/') {
-    tb_warn(source, img->line, img->col, "image '%.200s' is an absolute path; only files in the source's folder are used", url);
+    tb_warn(source, img->line, img->col,
+            "image '%.200s' is an absolute path; only files in the source's folder are used", url);
     return;
   }
   int jn = snprintf(joined, sizeof joined, "%s/%s", dir, rel);
@@ -245,7 +247,8 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
     return;
   }
   if ((unsigned long long)st.st_size > TB_MAX_IMAGE_BYTES) {
-    tb_warn(source, img->line, img->col, "image '%.200s' is larger than %u bytes; refused", url, TB_MAX_IMAGE_BYTES);
+    tb_warn(source, img->line, img->col, "image '%.200s' is larger than %u bytes; refused", url,
+            TB_MAX_IMAGE_BYTES);
     return;
   }
   /* the whole file: PNGs are checked through (png_valid); JPEGs by their markers */
@@ -258,28 +261,25 @@ void tb_image_resolve(tb_doc *doc, tb_node *img, const char *source, const char 
   tb_image_kind kind = tb_image_sniff(data, n, &w, &h);
   if (kind != TB_IMAGE_NONE && (unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {
     free(data);
-    tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused", url, w, h,
-            TB_MAX_IMAGE_PIXELS);
+    tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused",
+            url, w, h, TB_MAX_IMAGE_PIXELS);
     return;
   }
   bool valid = false;
   switch (kind) {
-  case TB_IMAGE_PNG:
-    valid = png_valid(data, n);
-    break;
-  case TB_IMAGE_JPEG:
-    valid = jpeg_complete(data, n);
-    break;
-  case TB_IMAGE_NONE:
-    break;
+  case TB_IMAGE_PNG: valid = png_valid(data, n); break;
+  case TB_IMAGE_JPEG: valid = jpeg_complete(data, n); break;
+  case TB_IMAGE_NONE: break;
   }
   free(data);
   if (!valid) {
-    tb_warn(source, img->line, img->col, "image '%.200s' is not a valid PNG or JPEG; its alt text is shown", url);
+    tb_warn(source, img->line, img->col, "image '%.200s' is not a valid PNG or JPEG; its alt text is shown",
+            url);
     return;
   }
   if ((unsigned long long)w * (unsigned long long)h > TB_MAX_IMAGE_PIXELS) {
-    tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused", url, w, h, TB_MAX_IMAGE_PIXELS);
+    tb_warn(source, img->line, img->col, "image '%.200s' has %dx%d pixels, over the limit of %u; refused",
+            url, w, h, TB_MAX_IMAGE_PIXELS);
     return;
   }
   img->image.path = tb_doc_strdup(doc, real);

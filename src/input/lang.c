@@ -9,14 +9,14 @@
 #include <string.h>
 
 static const char *const words_ms[] = {
-    "yang", "dan",  "di",     "ini",  "untuk",  "dengan",   "itu",     "dalam", "tidak",  "ke",
-    "ada",  "pada", "akan",   "boleh", "oleh",  "kepada",   "juga",    "atau",  "daripada", "anda",
-    "kita", "kami", "mereka", "sebagai", "lebih", "adalah", "ialah",   "saya",  "telah",  "bagi",
+    "yang", "dan",  "di",     "ini",     "untuk", "dengan", "itu",   "dalam", "tidak",    "ke",
+    "ada",  "pada", "akan",   "boleh",   "oleh",  "kepada", "juga",  "atau",  "daripada", "anda",
+    "kita", "kami", "mereka", "sebagai", "lebih", "adalah", "ialah", "saya",  "telah",    "bagi",
 };
 static const char *const words_en[] = {
-    "the", "and",  "of",   "to",   "is",    "in",   "that", "it",    "for",  "with",
-    "as",  "on",   "be",   "this", "are",   "you",  "not",  "or",    "by",   "from",
-    "an",  "if",   "your", "will", "can",   "was",  "which", "have", "has",  "we",
+    "the", "and", "of",   "to",   "is",  "in",  "that",  "it",   "for", "with",
+    "as",  "on",  "be",   "this", "are", "you", "not",   "or",   "by",  "from",
+    "an",  "if",  "your", "will", "can", "was", "which", "have", "has", "we",
 };
 
 static bool in_list(const char *w, size_t n, const char *const *list, size_t count) {

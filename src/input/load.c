@@ -75,7 +75,9 @@ static char *read_file(const char *path, size_t *len, tb_error *err) {
 }
 
 /* Printable ASCII other than the characters validate() counts: needs no decoding and no check. */
-static inline bool plain_byte(unsigned char c) { return c > 0x20 && c < 0x7F && c != '[' && c != '<' && c != '|'; }
+static inline bool plain_byte(unsigned char c) {
+  return c > 0x20 && c < 0x7F && c != '[' && c != '<' && c != '|';
+}
 
 /* Checks the bytes: no NUL, valid UTF-8, and counts bracket openers (limits.h). Line and column
  * (in characters, 1-based) of the first problem go into err. */
@@ -106,9 +108,10 @@ static int validate(const char *path, const char *s, size_t len, tb_error *err) 
                           "more than %d '[' in one paragraph (a pathological input for the Markdown parser)",
                           TB_MAX_BRACKETS);
     if (c == '<' && i + 1 < len && (s[i + 1] == '!' || s[i + 1] == '?') && ++openers > TB_MAX_HTML_OPENERS)
-      return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
-                          "more than %d '<!' or '<?' in one paragraph (a pathological input for the Markdown parser)",
-                          TB_MAX_HTML_OPENERS);
+      return tb_error_set(
+          err, TB_ERR_LIMIT, path, line, col,
+          "more than %d '<!' or '<?' in one paragraph (a pathological input for the Markdown parser)",
+          TB_MAX_HTML_OPENERS);
     if (c == '|' && ++pipes > TB_MAX_PIPES_PER_LINE)
       return tb_error_set(err, TB_ERR_LIMIT, path, line, col,
                           "more than %d '|' on one line (a pathological input for the table parser)",
@@ -219,8 +222,8 @@ static int import_one(tb_doc *doc, const char *path, const char *dir, const char
                       bool split, const load_opts *lo, tb_error *err);
 
 /* Loads one source's text into doc. first: its metadata is the book's. */
-static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, size_t len,
-                    bool first, bool split, const load_opts *lo, tb_buf *all, tb_error *err) {
+static int load_one(tb_doc *doc, const char *path, const char *dir, char *data, size_t len, bool first,
+                    bool split, const load_opts *lo, tb_buf *all, tb_error *err) {
   const char *s = data;
   /* A byte-order mark is allowed and dropped. */
   if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
@@ -265,7 +268,9 @@ static void guess_lang(tb_meta *meta, const char *path, const char *body, size_t
     tb_note(path, "no 'lang' given and the text does not tell; taking Malay (ms): set 'lang: ...' in the "
                   "front matter or -M lang=... to choose");
   else
-    tb_note(path, "no 'lang' given; the text reads as %s (%s): set 'lang: %s' in the front matter or -M lang=%s to choose",
+    tb_note(path,
+            "no 'lang' given; the text reads as %s (%s): set 'lang: %s' in the front matter or -M lang=%s to "
+            "choose",
             en > ms ? "English" : "Malay", meta->lang, meta->lang, meta->lang);
 }
 
@@ -355,7 +360,8 @@ static int resolve_file_link(tb_doc *doc, const tb_chapter *from, const tb_node 
       si = i;
   free(rp);
   if (si == nsources) {
-    tb_warn(from->source, n->line, n->col, "link to '%.200s', a file outside the book: its text is kept", url);
+    tb_warn(from->source, n->line, n->col, "link to '%.200s', a file outside the book: its text is kept",
+            url);
     return -1;
   }
   const char *frag = hash && hash[1] ? hash + 1 : NULL;

@@ -57,11 +57,16 @@ static tb_node_type map_type(cmark_node *n) {
   default: break;
   }
   const char *ts = cmark_node_get_type_string(n);
-  if (!strcmp(ts, "table")) return TB_NODE_TABLE;
-  if (!strcmp(ts, "table_header") || !strcmp(ts, "table_row")) return TB_NODE_TABLE_ROW;
-  if (!strcmp(ts, "table_cell")) return TB_NODE_TABLE_CELL;
-  if (!strcmp(ts, "strikethrough")) return TB_NODE_STRIKETHROUGH;
-  if (!strcmp(ts, "tasklist")) return TB_NODE_ITEM;
+  if (!strcmp(ts, "table"))
+    return TB_NODE_TABLE;
+  if (!strcmp(ts, "table_header") || !strcmp(ts, "table_row"))
+    return TB_NODE_TABLE_ROW;
+  if (!strcmp(ts, "table_cell"))
+    return TB_NODE_TABLE_CELL;
+  if (!strcmp(ts, "strikethrough"))
+    return TB_NODE_STRIKETHROUGH;
+  if (!strcmp(ts, "tasklist"))
+    return TB_NODE_ITEM;
   return TB_NODE_NONE;
 }
 
@@ -125,9 +130,7 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
       o->as.table.align[i] = (char)(al ? al[i] : 0);
     break;
   }
-  case TB_NODE_TABLE_ROW:
-    o->as.row.header = cmark_gfm_extensions_get_table_row_is_header(n) != 0;
-    break;
+  case TB_NODE_TABLE_ROW: o->as.row.header = cmark_gfm_extensions_get_table_row_is_header(n) != 0; break;
   case TB_NODE_LINK:
   case TB_NODE_IMAGE:
     o->as.link.url = tb_doc_strdup(doc, cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
@@ -168,8 +171,7 @@ static tb_node *make_node(import_ctx *c, cmark_node *n) {
   case TB_NODE_KBD:
   case TB_NODE_SUP:
   case TB_NODE_SUB:
-  case TB_NODE_ANCHOR:
-    break;
+  case TB_NODE_ANCHOR: break;
   }
   return o;
 }
@@ -183,10 +185,8 @@ static bool cmark_is_leaf(cmark_node *n) {
   case CMARK_NODE_SOFTBREAK:
   case CMARK_NODE_LINEBREAK:
   case CMARK_NODE_CODE:
-  case CMARK_NODE_HTML_INLINE:
-    return true;
-  default:
-    return false;
+  case CMARK_NODE_HTML_INLINE: return true;
+  default: return false;
   }
 }
 
@@ -338,7 +338,8 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title,
   cmark_node *opening = cmark_node_first_child(root);
   while (opening && cmark_node_get_type(opening) == CMARK_NODE_FOOTNOTE_DEFINITION)
     opening = cmark_node_next(opening);
-  if (opening && !(cmark_node_get_type(opening) == CMARK_NODE_HEADING && cmark_node_get_heading_level(opening) == 1))
+  if (opening &&
+      !(cmark_node_get_type(opening) == CMARK_NODE_HEADING && cmark_node_get_heading_level(opening) == 1))
     opening = NULL;
   if (opening) {
     tb_buf text = {0};
@@ -358,7 +359,8 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title,
   int split_level = 7;
   if (src->split)
     for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
-      if (n != opening && cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) < split_level)
+      if (n != opening && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+          cmark_node_get_heading_level(n) < split_level)
         split_level = cmark_node_get_heading_level(n);
 
   if (src->split && opening) {
@@ -407,8 +409,8 @@ int tb_markdown_import(tb_doc *doc, const tb_md_source *src, const char **title,
       ch->title = doc->headings[before].text;
     }
     if (doc->nheadings > TB_MAX_HEADINGS)
-      rc = tb_error_set(err, TB_ERR_LIMIT, src->path, line_of(&ctx, n), col_of(n),
-                        "more than %d headings", TB_MAX_HEADINGS);
+      rc = tb_error_set(err, TB_ERR_LIMIT, src->path, line_of(&ctx, n), col_of(n), "more than %d headings",
+                        TB_MAX_HEADINGS);
     /* copied into our model: cmark's part of the tree can go now (memory) */
     cmark_node_free(n);
   }

@@ -9,15 +9,15 @@
 #include "util/error.h"
 
 typedef struct tb_md_source {
-  const char *path;    /* for messages */
-  const char *dir;     /* folder for relative images, or NULL */
-  const char *body;    /* Markdown after the front matter */
+  const char *path; /* for messages */
+  const char *dir;  /* folder for relative images, or NULL */
+  const char *body; /* Markdown after the front matter */
   size_t len;
-  int line_offset;     /* lines before body in the file */
-  const char *lang;    /* chapter language */
-  const char *title;   /* the title from the front matter or -M, or NULL */
+  int line_offset;      /* lines before body in the file */
+  const char *lang;     /* chapter language */
+  const char *title;    /* the title from the front matter or -M, or NULL */
   const char *fallback; /* the title when there is neither that nor an opening level-1 heading */
-  bool split;          /* single file: split into chapters at the shallowest heading level */
+  bool split;           /* single file: split into chapters at the shallowest heading level */
 } tb_md_source;
 
 /**

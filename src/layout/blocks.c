@@ -252,7 +252,7 @@ static void layout_image(L *l, const tb_node *img) {
       tb_buf_free(&alt);
     }
     int pw = 0, ph = 0;
-    tb_node_image_size(img, &pw, &ph); /* <img width height> when given */
+    tb_node_image_size(img, &pw, &ph);                  /* <img width height> when given */
     float w = (float)pw * 0.75f, h = (float)ph * 0.75f; /* 96 dpi */
     float maxh = l->text_h * 0.7f;
     if (w > l->frame.width) {
@@ -311,7 +311,7 @@ static void layout_image(L *l, const tb_node *img) {
     frame_edge(l, x0, x1, false);
     for (size_t i = first + 1; i < l->vl.n; i++) {
       vbox *b = &l->vl.v[i];
-      b->keep_prev = true; /* never cut */
+      b->keep_prev = true;   /* never cut */
       if (i + 1 < l->vl.n) { /* the sides of the lines; the edges draw their own */
         size_t d0 = l->out.ndraws;
         frame_rule(l, x0, 0, 0, b->h);
@@ -344,7 +344,8 @@ static void layout_list(L *l, const tb_node *list) {
     count++;
   char widest[32];
   (void)snprintf(widest, sizeof widest, "%d.", num + count);
-  float mw = list->as.list.ordered ? lo_text_width(l, TB_FACE_REGULAR, BODY_SIZE, widest, strlen(widest)) : 6.0f;
+  float mw =
+      list->as.list.ordered ? lo_text_width(l, TB_FACE_REGULAR, BODY_SIZE, widest, strlen(widest)) : 6.0f;
   float indent = mw + 8.0f > LIST_INDENT ? mw + 8.0f : LIST_INDENT;
   if (indent > l->frame.width / 3)
     indent = l->frame.width / 3;
@@ -412,16 +413,10 @@ static void layout_block(L *l, const tb_node *n) {
     layout_paragraph(l, n, pf, lo_base_style(BODY_SIZE));
     break;
   }
-  case TB_NODE_HEADING:
-    layout_heading(l, n);
-    break;
+  case TB_NODE_HEADING: layout_heading(l, n); break;
   case TB_NODE_CODE_BLOCK:
-  case TB_NODE_HTML_BLOCK:
-    layout_code(l, n);
-    break;
-  case TB_NODE_THEMATIC_BREAK:
-    layout_rule(l);
-    break;
+  case TB_NODE_HTML_BLOCK: layout_code(l, n); break;
+  case TB_NODE_THEMATIC_BREAK: layout_rule(l); break;
   case TB_NODE_BLOCK_QUOTE: {
     lo_frame saved = l->frame;
     if (l->quotes.depth < 64)
@@ -440,25 +435,17 @@ static void layout_block(L *l, const tb_node *n) {
     lo_add_glue(l, BLOCK_SKIP);
     break;
   }
-  case TB_NODE_LIST:
-    layout_list(l, n);
-    break;
-  case TB_NODE_TABLE:
-    lo_layout_table(l, n);
-    break;
+  case TB_NODE_LIST: layout_list(l, n); break;
+  case TB_NODE_TABLE: lo_layout_table(l, n); break;
   case TB_NODE_ITEM:
   case TB_NODE_ROOT:
-  case TB_NODE_FOOTNOTE_DEF:
-    lo_layout_blocks(l, n->first);
-    break;
+  case TB_NODE_FOOTNOTE_DEF: lo_layout_blocks(l, n->first); break;
   case TB_NODE_DETAILS:
   case TB_NODE_SUMMARY:
   case TB_NODE_DEF_LIST:
   case TB_NODE_DEF_TERM:
   case TB_NODE_DEF_DESC:
-  case TB_NODE_CENTER:
-    lo_layout_html_block(l, n);
-    break;
+  case TB_NODE_CENTER: lo_layout_html_block(l, n); break;
   case TB_NODE_ANCHOR: /* among blocks only when the HTML left it alone */
     lo_anchor(l, n->as.heading.index);
     break;
@@ -478,8 +465,7 @@ static void layout_block(L *l, const tb_node *n) {
   case TB_NODE_FOOTNOTE_REF:
   case TB_NODE_KBD:
   case TB_NODE_SUP:
-  case TB_NODE_SUB:
-    break;
+  case TB_NODE_SUB: break;
   }
 }
 

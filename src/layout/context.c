@@ -77,4 +77,3 @@ vbox *lo_vl_push(vlist *vl, vb_kind kind) {
   b->heading = -1;
   return b;
 }
-

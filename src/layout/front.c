@@ -24,7 +24,11 @@ static void title_page(L *l, tb_page *p) {
   l->vl = (vlist){0};
   l->frame.left = l->g.inner;
   l->frame.width = l->text_w;
-  struct { const char *s; tb_face f; float size, lead, gap; } parts[3] = {
+  struct {
+    const char *s;
+    tb_face f;
+    float size, lead, gap;
+  } parts[3] = {
       {m->title, TB_FACE_BOLD, 24.0f, 30.0f, 18.0f},
       {m->subtitle, TB_FACE_ITALIC, 14.0f, 18.0f, 24.0f},
       {NULL, TB_FACE_REGULAR, 12.0f, 16.0f, 0},
@@ -65,7 +69,8 @@ static void title_page(L *l, tb_page *p) {
   if (m->date && tb_date_parse(m->date, &yy, &mm, &dd)) {
     char buf[64];
     (void)snprintf(buf, sizeof buf, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
-    lo_add_centered(p, l, lo_new_elem(l, TB_ROLE_P, 1), TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf, 0.2f);
+    lo_add_centered(p, l, lo_new_elem(l, TB_ROLE_P, 1), TB_FACE_REGULAR, 11.0f, l->g.bottom + 20.0f, buf,
+                    0.2f);
   }
 }
 
@@ -85,7 +90,12 @@ static void title_block(L *l) {
   int yy, mm, dd;
   if (m->date && tb_date_parse(m->date, &yy, &mm, &dd))
     (void)snprintf(date, sizeof date, "%d %s %d", dd, tb_i18n_month(m->lang, mm), yy);
-  struct { const char *s; tb_face f; float size, lead, gap; tb_role role; } parts[] = {
+  struct {
+    const char *s;
+    tb_face f;
+    float size, lead, gap;
+    tb_role role;
+  } parts[] = {
       {m->category, TB_FACE_ITALIC, 11.0f, 14.0f, 10.0f, TB_ROLE_P},
       {m->title, TB_FACE_BOLD, 22.0f, 27.0f, 8.0f, TB_ROLE_H1}, /* the title: h1, as in the EPUB */
       {m->subtitle, TB_FACE_ITALIC, 13.0f, 17.0f, 6.0f, TB_ROLE_P},
@@ -165,7 +175,8 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
       continue;
     bool top = chapter_heading[h];
     int depth = hd->level - minlevel;
-    if (depth < 0) depth = 0;
+    if (depth < 0)
+      depth = 0;
     l->frame.left = 14.0f * (float)depth;
     l->frame.width = l->text_w - l->frame.left - numw - 12.0f;
     style st = lo_base_style(BODY_SIZE);
@@ -189,7 +200,8 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
     for (size_t d = last->d0; d < last->d1; d++)
       if (l->out.draws[d].kind == TB_DRAW_TEXT) {
         float e = l->out.draws[d].x + l->out.draws[d].w;
-        if (e > right) right = e;
+        if (e > right)
+          right = e;
       }
     const char *label = l->lo->info[l->lo->heading_page[h]].label;
     tb_face num_face = top ? TB_FACE_BOLD : TB_FACE_REGULAR;
@@ -212,7 +224,8 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
       d->x = x0;
       d->y = last->base;
       d->gray = 0.45f;
-      lo_set_draw_text(l, d, dots.data, dots.len - 1, lo_text_width(l, d->face, d->size, dots.data, dots.len - 1));
+      lo_set_draw_text(l, d, dots.data, dots.len - 1,
+                       lo_text_width(l, d->face, d->size, dots.data, dots.len - 1));
     }
     tb_buf_free(&dots);
     d = lo_add_draw(l);
@@ -240,8 +253,11 @@ static void contents_list(L *l, vlist *out, const int *chapter_heading) {
 }
 
 static void roman(int n, char *buf, size_t cap) {
-  static const struct { int v; const char *s; } t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"},
-      {100, "c"}, {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
+  static const struct {
+    int v;
+    const char *s;
+  } t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+           {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
   buf[0] = 0;
   size_t len = 0;
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

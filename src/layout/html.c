@@ -33,9 +33,7 @@ void lo_layout_html_block(L *l, const tb_node *n) {
     inline_block(l, n, TB_FACE_BOLD);
     l->next.keep_prev = true;
     break;
-  case TB_NODE_DEF_DESC:
-    indented(l, n->first, LIST_INDENT);
-    break;
+  case TB_NODE_DEF_DESC: indented(l, n->first, LIST_INDENT); break;
   case TB_NODE_DETAILS:
   case TB_NODE_DEF_LIST:
     lo_add_glue(l, PARA_SKIP);
@@ -47,14 +45,35 @@ void lo_layout_html_block(L *l, const tb_node *n) {
     lo_layout_blocks(l, n->first);
     l->center--;
     break;
-  case TB_NODE_NONE: case TB_NODE_ROOT: case TB_NODE_BLOCK_QUOTE: case TB_NODE_LIST: case TB_NODE_ITEM:
-  case TB_NODE_CODE_BLOCK: case TB_NODE_HTML_BLOCK: case TB_NODE_PARAGRAPH: case TB_NODE_HEADING:
-  case TB_NODE_THEMATIC_BREAK: case TB_NODE_TABLE: case TB_NODE_TABLE_ROW: case TB_NODE_TABLE_CELL:
-  case TB_NODE_FOOTNOTE_DEF: case TB_NODE_TEXT: case TB_NODE_SOFTBREAK: case TB_NODE_LINEBREAK:
-  case TB_NODE_CODE: case TB_NODE_HTML_INLINE: case TB_NODE_EMPH: case TB_NODE_STRONG:
-  case TB_NODE_STRIKETHROUGH: case TB_NODE_LINK: case TB_NODE_IMAGE: case TB_NODE_FOOTNOTE_REF:
-  case TB_NODE_KBD: case TB_NODE_SUP: case TB_NODE_SUB: case TB_NODE_ANCHOR:
-    break;
+  case TB_NODE_NONE:
+  case TB_NODE_ROOT:
+  case TB_NODE_BLOCK_QUOTE:
+  case TB_NODE_LIST:
+  case TB_NODE_ITEM:
+  case TB_NODE_CODE_BLOCK:
+  case TB_NODE_HTML_BLOCK:
+  case TB_NODE_PARAGRAPH:
+  case TB_NODE_HEADING:
+  case TB_NODE_THEMATIC_BREAK:
+  case TB_NODE_TABLE:
+  case TB_NODE_TABLE_ROW:
+  case TB_NODE_TABLE_CELL:
+  case TB_NODE_FOOTNOTE_DEF:
+  case TB_NODE_TEXT:
+  case TB_NODE_SOFTBREAK:
+  case TB_NODE_LINEBREAK:
+  case TB_NODE_CODE:
+  case TB_NODE_HTML_INLINE:
+  case TB_NODE_EMPH:
+  case TB_NODE_STRONG:
+  case TB_NODE_STRIKETHROUGH:
+  case TB_NODE_LINK:
+  case TB_NODE_IMAGE:
+  case TB_NODE_FOOTNOTE_REF:
+  case TB_NODE_KBD:
+  case TB_NODE_SUP:
+  case TB_NODE_SUB:
+  case TB_NODE_ANCHOR: break;
   }
 }
 

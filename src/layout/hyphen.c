@@ -127,7 +127,7 @@ static const lang_entry langs[] = {
 struct tb_hyphen {
   HyphenDict *dict;
   bool builtin; /* dict is compiled in (hyphen_tables.h): never freed */
-  int utf8; /* the dictionary is UTF-8 (else ISO-8859-1: words are converted to Latin-1) */
+  int utf8;     /* the dictionary is UTF-8 (else ISO-8859-1: words are converted to Latin-1) */
   int lhmin, rhmin;
   rules_kind rules;
   const char *const *const *excs;
@@ -287,8 +287,7 @@ static int letter_class(uint32_t c, uint32_t *lower) {
       even_upper = 0;
     else if (c == 0x1DD) /* ǝ */
       return LOWER;
-    else if ((c >= 0x1DE && c <= 0x1EF) || (c >= 0x1F8 && c <= 0x21F) ||
-             (c >= 0x222 && c <= 0x233))
+    else if ((c >= 0x1DE && c <= 0x1EF) || (c >= 0x1F8 && c <= 0x21F) || (c >= 0x222 && c <= 0x233))
       even_upper = 1;
     else
       return NOT_LETTER; /* irregular runs: not worth a table */
@@ -358,8 +357,7 @@ static void run_patterns(const tb_hyphen *h, const char *low, size_t lowlen, siz
   memset(brk, 0, nletters);
   /* rep/pos/cut must be non-NULL pointers (hnj_hyphen_lhmin dereferences them); they stay
    * NULL unless the dictionary has non-standard (replacing) patterns, which ours lack. */
-  if (hnj_hyphen_hyphenate3(h->dict, low, (int)lowlen, hy, NULL, &rep, &rpos, &rcut, 1, 1, 0,
-                            0) == 0) {
+  if (hnj_hyphen_hyphenate3(h->dict, low, (int)lowlen, hy, NULL, &rep, &rpos, &rcut, 1, 1, 0, 0) == 0) {
     /* The vector is per character, also for UTF-8 dictionaries (libhyphen normalises its
      * per-byte result to character indices); odd digits are breaks. Entries at NOHYPHEN
      * positions may be NUL bytes rather than '0' (a libhyphen quirk): only test the bit. A
@@ -380,8 +378,11 @@ static void run_patterns(const tb_hyphen *h, const char *low, size_t lowlen, siz
 
 static int is_vowel(uint32_t c) {
   switch (c) {
-  case 'a': case 'e': case 'i': case 'o': case 'u':
-    return 1;
+  case 'a':
+  case 'e':
+  case 'i':
+  case 'o':
+  case 'u': return 1;
   default: /* accented vowels of Latin-1 (old Indonesian é, loanwords) */
     return (c >= 0xE0 && c <= 0xE6) || (c >= 0xE8 && c <= 0xEF) || (c >= 0xF2 && c <= 0xF6) ||
            (c >= 0xF8 && c <= 0xFC);

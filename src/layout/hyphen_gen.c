@@ -175,8 +175,8 @@ int main(int argc, char **argv) {
       base = base ? base + 1 : argv[a];
       fputs("  {", out);
       put_string(base);
-      fprintf(out, ", %zuu, 0x%016llxull, &d%d},\n", n,
-              (unsigned long long)tb_fnv1a(bytes, n, TB_FNV1A_SEED), roots[a]);
+      fprintf(out, ", %zuu, 0x%016llxull, &d%d},\n", n, (unsigned long long)tb_fnv1a(bytes, n, TB_FNV1A_SEED),
+              roots[a]);
       free(bytes);
     }
     fprintf(out, "};\nconst size_t tb_hyphen_ntables = %d;\n", argc - 2);

@@ -14,7 +14,7 @@ struct _HyphenDict;
 typedef struct tb_hyphen_table {
   const char *file; /* "hyph_id_ID.dic" */
   size_t size;
-  uint64_t fnv1a; /* tb_fnv1a of the file's bytes from TB_FNV1A_SEED */
+  uint64_t fnv1a;           /* tb_fnv1a of the file's bytes from TB_FNV1A_SEED */
   struct _HyphenDict *dict; /* libhyphen's automaton, never freed */
 } tb_hyphen_table;
 

@@ -17,9 +17,12 @@ static const paper_geom papers[] = {
 };
 
 int tb_paper_parse(const char *name) {
-  if (!strcasecmp(name, "a4")) return TB_PAPER_A4;
-  if (!strcasecmp(name, "a5")) return TB_PAPER_A5;
-  if (!strcasecmp(name, "letter")) return TB_PAPER_LETTER;
+  if (!strcasecmp(name, "a4"))
+    return TB_PAPER_A4;
+  if (!strcasecmp(name, "a5"))
+    return TB_PAPER_A5;
+  if (!strcasecmp(name, "letter"))
+    return TB_PAPER_LETTER;
   return -1;
 }
 
@@ -44,9 +47,12 @@ static void drop_boxes(L *l, size_t used, size_t keep_draws, size_t keep_links, 
   vlist *vl = &l->vl;
   size_t d = l->out.ndraws, k = l->out.nlinks, f = l->out.nfnrefs;
   for (size_t j = used; j < vl->n; j++) {
-    if (vl->v[j].d0 < d) d = vl->v[j].d0;
-    if (vl->v[j].l0 < k) k = vl->v[j].l0;
-    if (vl->v[j].f0 < f) f = vl->v[j].f0;
+    if (vl->v[j].d0 < d)
+      d = vl->v[j].d0;
+    if (vl->v[j].l0 < k)
+      k = vl->v[j].l0;
+    if (vl->v[j].f0 < f)
+      f = vl->v[j].f0;
   }
   if (d > keep_draws)
     memmove(l->out.draws + keep_draws, l->out.draws + d, (l->out.ndraws - d) * sizeof *l->out.draws);
@@ -70,7 +76,8 @@ static void drop_boxes(L *l, size_t used, size_t keep_draws, size_t keep_links, 
   }
 }
 
-tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts, tb_error *err) {
+tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layout_opts *opts,
+                         tb_error *err) {
   (void)err; /* nothing here fails: see layout.h */
   tb_layout *lo = tb_xcalloc(1, sizeof *lo);
   lo->space_hist = tb_xcalloc(TB_SPACE_BINS + 1, sizeof *lo->space_hist);
@@ -110,7 +117,7 @@ tb_layout *tb_layout_new(const tb_doc *doc, const tb_fonts *fonts, const tb_layo
   lo_shift_x(&l, 0, 0, l.g.inner);
   size_t keep_draws = l.out.ndraws, keep_links = l.out.nlinks, keep_refs = l.out.nfnrefs;
   size_t mark_draws = keep_draws, mark_links = keep_links; /* draws not yet shifted */
-  size_t reported = 0; /* body pages told to opts->on_pages */
+  size_t reported = 0;                                     /* body pages told to opts->on_pages */
   for (size_t c = 0; c < doc->nchapters; c++) {
     l.at.chapter = (int)c;
     l.at.lang = doc->chapters[c].lang ? doc->chapters[c].lang : doc->meta.lang;

@@ -22,10 +22,32 @@ typedef enum { TB_DRAW_TEXT, TB_DRAW_RULE, TB_DRAW_IMAGE } tb_draw_kind;
 /** The role of a structure element of the tagged PDF: ISO 32000-1 §14.8.4's standard types. */
 typedef enum {
   TB_ROLE_NONE, /* element 0: what no element holds is an artifact (running heads, rules) */
-  TB_ROLE_DOCUMENT, TB_ROLE_SECT, TB_ROLE_P, TB_ROLE_H1, TB_ROLE_H2, TB_ROLE_H3, TB_ROLE_H4,
-  TB_ROLE_H5, TB_ROLE_H6, TB_ROLE_BLOCKQUOTE, TB_ROLE_CODE, TB_ROLE_L, TB_ROLE_LI, TB_ROLE_LBL,
-  TB_ROLE_LBODY, TB_ROLE_TABLE, TB_ROLE_TR, TB_ROLE_TH, TB_ROLE_TD, TB_ROLE_FIGURE,
-  TB_ROLE_CAPTION, TB_ROLE_NOTE, TB_ROLE_TOC, TB_ROLE_TOCI, TB_ROLE_LINK, TB_ROLE_COUNT
+  TB_ROLE_DOCUMENT,
+  TB_ROLE_SECT,
+  TB_ROLE_P,
+  TB_ROLE_H1,
+  TB_ROLE_H2,
+  TB_ROLE_H3,
+  TB_ROLE_H4,
+  TB_ROLE_H5,
+  TB_ROLE_H6,
+  TB_ROLE_BLOCKQUOTE,
+  TB_ROLE_CODE,
+  TB_ROLE_L,
+  TB_ROLE_LI,
+  TB_ROLE_LBL,
+  TB_ROLE_LBODY,
+  TB_ROLE_TABLE,
+  TB_ROLE_TR,
+  TB_ROLE_TH,
+  TB_ROLE_TD,
+  TB_ROLE_FIGURE,
+  TB_ROLE_CAPTION,
+  TB_ROLE_NOTE,
+  TB_ROLE_TOC,
+  TB_ROLE_TOCI,
+  TB_ROLE_LINK,
+  TB_ROLE_COUNT
 } tb_role;
 
 /** A structure element: what a stretch of drawn content is, inside which element. */
@@ -44,18 +66,18 @@ typedef struct tb_elem_attr {
 /** One thing to paint. Coordinates in points, PDF style: origin at the page's bottom-left. */
 typedef struct tb_draw {
   tb_draw_kind kind;
-  tb_face face;      /* TEXT */
-  float x, y;        /* TEXT: baseline start; RULE: start point; IMAGE: bottom-left corner */
-  float size;        /* TEXT: font size */
-  float w, h;        /* RULE: end point offset (x + w, y + h); IMAGE: size */
-  float line_width;  /* RULE */
-  float gray;        /* TEXT/RULE: 0 black .. 1 white */
-  bool link;         /* TEXT: the text of a link, painted dark blue instead of gray */
-  float word_space;  /* TEXT: advance added after each U+0020 of the text, in points (the
-                        justification of its line: may be negative); 0 for natural spaces */
-  const char *text;  /* TEXT: UTF-8, owned by the layout: one run of a line in one style, its
-                        words separated by single spaces (ending with one before a style change;
-                        a code span's spaces all kept) */
+  tb_face face;     /* TEXT */
+  float x, y;       /* TEXT: baseline start; RULE: start point; IMAGE: bottom-left corner */
+  float size;       /* TEXT: font size */
+  float w, h;       /* RULE: end point offset (x + w, y + h); IMAGE: size */
+  float line_width; /* RULE */
+  float gray;       /* TEXT/RULE: 0 black .. 1 white */
+  bool link;        /* TEXT: the text of a link, painted dark blue instead of gray */
+  float word_space; /* TEXT: advance added after each U+0020 of the text, in points (the
+                       justification of its line: may be negative); 0 for natural spaces */
+  const char *text; /* TEXT: UTF-8, owned by the layout: one run of a line in one style, its
+                       words separated by single spaces (ending with one before a style change;
+                       a code span's spaces all kept) */
   size_t len;
   const tb_node *image; /* IMAGE: the node (image.path, image.kind) */
   int elem;             /* the structure element it belongs to (tb_layout.elems); 0: an artifact */
@@ -89,9 +111,9 @@ typedef void (*tb_layout_pages_fn)(void *ctx, size_t chapters_done, const tb_pag
 
 typedef struct tb_layout_opts {
   tb_paper paper;
-  const char *assets_dir; /* for hyphenation dictionaries */
-  bool page_starts_only;  /* keep only tb_page_info (the EPUB's page-list), no drawing: pages
-                             then hold no draws or links, and memory stays small */
+  const char *assets_dir;      /* for hyphenation dictionaries */
+  bool page_starts_only;       /* keep only tb_page_info (the EPUB's page-list), no drawing: pages
+                                  then hold no draws or links, and memory stays small */
   tb_layout_pages_fn on_pages; /* may be NULL */
   void *on_pages_ctx;
 } tb_layout_opts;
@@ -102,12 +124,12 @@ typedef struct tb_layout {
   const tb_doc *doc;
   float page_w, page_h;
   float text_x0, text_x1; /* the text block's left and right edges: nothing is drawn outside */
-  tb_page *pages; /* all pages: title page, contents, body */
-  tb_page_info *info; /* one per page: label, body, chapter, where it begins */
+  tb_page *pages;         /* all pages: title page, contents, body */
+  tb_page_info *info;     /* one per page: label, body, chapter, where it begins */
   size_t npages, pages_cap;
-  size_t nfront;      /* pages before the body (title + contents) */
-  int *heading_page;  /* per heading: page index (0-based, physical) */
-  float *heading_y;   /* per heading: y of the heading's top on that page */
+  size_t nfront;     /* pages before the body (title + contents) */
+  int *heading_page; /* per heading: page index (0-based, physical) */
+  float *heading_y;  /* per heading: y of the heading's top on that page */
   /* The structure of the tagged PDF: elements[1] is the Document, every other element's parent
    * comes before it. Draws point into it. Empty with page_starts_only. */
   tb_elem *elems;

@@ -49,17 +49,17 @@ typedef enum { VB_CONTENT, VB_GLUE, VB_PAGEBREAK } vb_kind;
 
 typedef struct vbox {
   vb_kind kind;
-  float h;          /* height */
-  float base;       /* first baseline from the top (content) */
-  bool keep_prev;   /* no page break between the previous box and this one */
-  size_t d0, d1;    /* draws [d0, d1) in the scratch list, y = offset below the box top */
-  size_t l0, l1;    /* links */
-  int heading;      /* heading anchored at this box's top, or -1 */
+  float h;        /* height */
+  float base;     /* first baseline from the top (content) */
+  bool keep_prev; /* no page break between the previous box and this one */
+  size_t d0, d1;  /* draws [d0, d1) in the scratch list, y = offset below the box top */
+  size_t l0, l1;  /* links */
+  int heading;    /* heading anchored at this box's top, or -1 */
   int chapter;
   bool opens_chapter;
   const tb_node *start_node; /* first word in this box */
   size_t start_off;
-  size_t f0, f1;    /* footnote numbers referenced: fnrefs[f0, f1) */
+  size_t f0, f1; /* footnote numbers referenced: fnrefs[f0, f1) */
 } vbox;
 
 typedef struct vlist {
@@ -143,7 +143,7 @@ typedef struct wentry {
   const char *word; /* in the layout's arena; NULL = empty slot */
   const tb_hyphen *h;
   float size;
-  uint32_t first;   /* its pieces: pieces[first .. first + npieces) */
+  uint32_t first; /* its pieces: pieces[first .. first + npieces) */
   uint16_t len, npieces;
   unsigned char face;
   bool hyph;
@@ -200,10 +200,10 @@ typedef struct lo_next {
   size_t marker_len;
   float marker_x;
   tb_face marker_face;
-  int marker_elem;    /* the element of the marker */
-  int heading;        /* heading to anchor on the next content box, or -1 */
-  bool keep_prev;     /* the next content box keeps with the previous one */
-  int keep_lines;     /* so many next content boxes keep with the previous one (a heading's) */
+  int marker_elem; /* the element of the marker */
+  int heading;     /* heading to anchor on the next content box, or -1 */
+  bool keep_prev;  /* the next content box keeps with the previous one */
+  int keep_lines;  /* so many next content boxes keep with the previous one (a heading's) */
   bool opens_chapter;
 } lo_next;
 
@@ -250,14 +250,14 @@ typedef struct L {
   const tb_layout_opts *opts;
   paper_geom g;
   float text_w, text_h;
-  bool book;      /* a book (each chapter opens a page) or an article (its sections flow) */
+  bool book; /* a book (each chapter opens a page) or an article (its sections flow) */
   /* the state */
-  vlist vl;       /* the vertical list being built */
+  vlist vl; /* the vertical list being built */
   lo_out out;
   lo_frame frame;
   lo_quotes quotes;
   lo_next next;
-  int cur_elem;   /* the structure element new draws belong to (0: artifacts) */
+  int cur_elem; /* the structure element new draws belong to (0: artifacts) */
   /* the Link element of the last run drawn, if it was a link's (0: not), and that link's target:
    * the next run of the same link, across a line end or a change of style, joins it (PDF/UA) */
   struct {
@@ -269,7 +269,7 @@ typedef struct L {
   lo_words words;
   lo_notes notes;
   lo_at at;
-  int center;      /* > 0: inside a centred block (html.c) */
+  int center;       /* > 0: inside a centred block (html.c) */
   int *anchor_lead; /* anchors met while a heading waited for its box: [i] the heading or anchor
                      * whose place anchor i takes, -1 none (html.c; NULL until needed) */
 } L;
@@ -295,8 +295,8 @@ void lo_set_draw_text(L *l, tb_draw *d, const char *s, size_t n, float w);
 
 /* Appends one item to the paragraph, with its box (pb: the text it draws, NULL for none). Inline:
  * the hot path of words.c and wordcache.c. */
-static inline void lo_push_item(L *l, tb_lb_type t, float w, float stretch, float shrink, float pen, bool flag,
-                                const pbox *pb) {
+static inline void lo_push_item(L *l, tb_lb_type t, float w, float stretch, float shrink, float pen,
+                                bool flag, const pbox *pb) {
   lo_para *pa = &l->para;
   tb_grow(&pa->items, &pa->items_cap, pa->n + 1, sizeof *pa->items);
   tb_grow(&pa->boxes, &pa->boxes_cap, pa->n + 1, sizeof *pa->boxes);

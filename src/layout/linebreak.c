@@ -26,8 +26,8 @@
 #include "util/utf8.h"
 
 #define NONE SIZE_MAX
-#define EPS 1e-9      /* slack on r comparisons against -1 and on L == w */
-#define BAD_CAP 1e6   /* badness ceiling (r ~ 21.5) in the emergency pass */
+#define EPS 1e-9    /* slack on r comparisons against -1 and on L == w */
+#define BAD_CAP 1e6 /* badness ceiling (r ~ 21.5) in the emergency pass */
 
 enum { FIT_TIGHT, FIT_DECENT, FIT_LOOSE, FIT_VERY_LOOSE };
 
@@ -191,8 +191,8 @@ static void commit(lb *c, size_t b, const bp *info) {
     if (k->total > best + c->p->fitness_demerits)
       continue;
     size_t x = new_node(c);
-    c->pool[x] = (node){b, start, k->from, k->wclass, k->total, k->ratio, k->fitness,
-                        info->flagged, k->overfull};
+    c->pool[x] =
+        (node){b, start, k->from, k->wclass, k->total, k->ratio, k->fitness, info->flagged, k->overfull};
     keep_active(c, x);
   }
 }
@@ -397,8 +397,8 @@ static void push_line(tb_lb_line **lines, size_t *nl, size_t *cap, tb_lb_line ln
 size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_params *p, tb_lb_line **lines) {
   *lines = NULL;
   size_t nl = 0, cap = 0, start = 0;
-  double w = 0;               /* the line's natural width so far (boxes and finite glue) */
-  size_t last_break = NONE;   /* the last legal break seen on the line */
+  double w = 0;             /* the line's natural width so far (boxes and finite glue) */
+  size_t last_break = NONE; /* the last legal break seen on the line */
   double lw = line_width(p, 0);
   for (size_t i = 0; i < n; i++) {
     const tb_lb_item *it = &items[i];
@@ -408,7 +408,8 @@ size_t tb_linebreak_first_fit(const tb_lb_item *items, size_t n, const tb_lb_par
     if (it->type == TB_LB_BOX && w + it->width > lw + 0.01 && last_break != NONE) {
       /* the box does not fit: the line ends at the last break before it */
       const tb_lb_item *b = &items[last_break];
-      push_line(lines, &nl, &cap, (tb_lb_line){start, last_break, 0, b->type == TB_LB_PENALTY && b->width > 0, false});
+      push_line(lines, &nl, &cap,
+                (tb_lb_line){start, last_break, 0, b->type == TB_LB_PENALTY && b->width > 0, false});
       start = skip_discardable(items, n, last_break);
     } else if (forced) {
       push_line(lines, &nl, &cap, (tb_lb_line){start, i, 0, false, false});

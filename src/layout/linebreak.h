@@ -37,9 +37,9 @@ typedef struct tb_lb_params {
   /* Line widths: line i (0-based) has width widths[i < nwidths ? i : nwidths - 1]. */
   const double *widths;
   size_t nwidths;
-  double tolerance;      /* max adjustment ratio r allowed on a line in the first pass (e.g. 1) */
-  double max_tolerance;  /* second pass if the first finds nothing (e.g. 2.5) */
-  double line_penalty;   /* added to every line's demerits (TeX \linepenalty = 10) */
+  double tolerance;        /* max adjustment ratio r allowed on a line in the first pass (e.g. 1) */
+  double max_tolerance;    /* second pass if the first finds nothing (e.g. 2.5) */
+  double line_penalty;     /* added to every line's demerits (TeX \linepenalty = 10) */
   double flagged_demerits; /* two flagged breaks in a row (TeX 3000) */
   double fitness_demerits; /* adjacent lines of very different tightness (TeX 3000) */
   /* true: a line ending at a forced break (the last line, a hard break) is set at its natural
@@ -54,16 +54,16 @@ typedef struct tb_lb_params {
 tb_lb_params tb_lb_params_default(const double *widths, size_t nwidths);
 
 typedef struct tb_lb_line {
-  size_t start;  /* first item index of the line: 0 for the first line, else the first box or
-                    forced penalty after the previous break (TeX discards the glue and
-                    penalties in between) */
-  size_t end;    /* the break item index: the line holds items [start, end); items[end] is the
-                    break (a glue, a penalty, or n for the end of the paragraph) */
-  double ratio;  /* adjustment ratio: glue width = w + ratio * (ratio < 0 ? shrink : stretch),
-                    for finite glue; fil glue takes up the rest (ratio is 0 then). Always >= -1
-                    (-1 on an overfull line). 0 for a ragged last line whose natural width fits,
-                    and 0 for a short line with nothing to stretch. May exceed max_tolerance
-                    only in the emergency fallback. */
+  size_t start;    /* first item index of the line: 0 for the first line, else the first box or
+                      forced penalty after the previous break (TeX discards the glue and
+                      penalties in between) */
+  size_t end;      /* the break item index: the line holds items [start, end); items[end] is the
+                      break (a glue, a penalty, or n for the end of the paragraph) */
+  double ratio;    /* adjustment ratio: glue width = w + ratio * (ratio < 0 ? shrink : stretch),
+                      for finite glue; fil glue takes up the rest (ratio is 0 then). Always >= -1
+                      (-1 on an overfull line). 0 for a ragged last line whose natural width fits,
+                      and 0 for a short line with nothing to stretch. May exceed max_tolerance
+                      only in the emergency fallback. */
   bool hyphenated; /* ends at a flagged penalty with width > 0: draw a hyphen */
   bool overfull;   /* could not fit even at full shrink (only when an unbreakable run, e.g. a
                       single box, is wider than the line) */

@@ -39,7 +39,8 @@ vbox *lo_open_box(L *l, float h, float base) {
     d->size = BODY_SIZE;
     d->x = l->next.marker_x;
     d->y = base;
-    lo_set_draw_text(l, d, l->next.marker, l->next.marker_len, lo_text_width(l, d->face, d->size, l->next.marker, l->next.marker_len));
+    lo_set_draw_text(l, d, l->next.marker, l->next.marker_len,
+                     lo_text_width(l, d->face, d->size, l->next.marker, l->next.marker_len));
     l->next.marker = NULL;
     l->next.marker_elem = 0;
   }
@@ -292,7 +293,8 @@ void lo_set_paragraph(L *l, const para_fmt *pf) {
       seg_w = x + (float)l->para.items[ln->end].width - seg_x;
     } else if (have && !last && ln->end < l->para.n &&
                (l->para.items[ln->end].type == TB_LB_GLUE ||
-                (l->para.items[ln->end].type == TB_LB_PENALTY && l->para.items[ln->end].penalty <= -TB_LB_INFINITY))) {
+                (l->para.items[ln->end].type == TB_LB_PENALTY &&
+                 l->para.items[ln->end].penalty <= -TB_LB_INFINITY))) {
       /* A line that ends between words ends with a space glyph: text read from the structure
        * tree (a screen reader, a reflowing viewer) would otherwise run its last word into the
        * next line's first. It is drawn past the run's width, so nothing moves. */

@@ -16,9 +16,9 @@
 #define TB_MAX_FONT_BYTES (64ull << 20)
 
 static const char *const face_files[TB_FACE_COUNT] = {
-    [TB_FACE_REGULAR] = "CharisSIL-Regular.ttf",   [TB_FACE_ITALIC] = "CharisSIL-Italic.ttf",
-    [TB_FACE_BOLD] = "CharisSIL-Bold.ttf",         [TB_FACE_BOLD_ITALIC] = "CharisSIL-BoldItalic.ttf",
-    [TB_FACE_MONO] = "DejaVuSansMono.ttf",         [TB_FACE_MONO_BOLD] = "DejaVuSansMono-Bold.ttf",
+    [TB_FACE_REGULAR] = "CharisSIL-Regular.ttf", [TB_FACE_ITALIC] = "CharisSIL-Italic.ttf",
+    [TB_FACE_BOLD] = "CharisSIL-Bold.ttf",       [TB_FACE_BOLD_ITALIC] = "CharisSIL-BoldItalic.ttf",
+    [TB_FACE_MONO] = "DejaVuSansMono.ttf",       [TB_FACE_MONO_BOLD] = "DejaVuSansMono-Bold.ttf",
     [TB_FACE_FALLBACK] = "DejaVuSans.ttf",
 };
 

@@ -25,8 +25,8 @@ typedef enum {
 const char *tb_face_file(tb_face f);
 
 typedef struct tb_font {
-  uint16_t *bmp_glyph;  /* glyph id per BMP code point (0 = missing), 65536 entries */
-  uint16_t *adv1000;    /* advance per glyph in 1/1000 em, truncated exactly as libharu does */
+  uint16_t *bmp_glyph; /* glyph id per BMP code point (0 = missing), 65536 entries */
+  uint16_t *adv1000;   /* advance per glyph in 1/1000 em, truncated exactly as libharu does */
   int nglyphs;
   int upem;
   int ascent, descent; /* 1/1000 em (descent negative) */

@@ -7,11 +7,11 @@
 #include "layout/layout_int.h"
 
 typedef struct pagebuild {
-  size_t v0, v1;    /* boxes on the page: v[v0, v1) */
-  bool final;       /* ended by a box that did not fit or a forced break, not by the list's end:
-                       boxes added to the list later would not change it */
+  size_t v0, v1; /* boxes on the page: v[v0, v1) */
+  bool final;    /* ended by a box that did not fit or a forced break, not by the list's end:
+                    boxes added to the list later would not change it */
   size_t nnotes;
-  int notes[64];    /* footnote numbers placed at its foot (more are moved on) */
+  int notes[64]; /* footnote numbers placed at its foot (more are moved on) */
 } pagebuild;
 
 static float note_height(const L *l, int number) {
@@ -56,16 +56,12 @@ void lo_place_box(L *l, tb_page *p, const vbox *b, float top, const tb_draw *dra
   for (size_t i = b->d0; i < b->d1; i++) {
     tb_draw d = draws[i];
     switch (d.kind) {
-    case TB_DRAW_TEXT:
-      d.y = top - d.y;
-      break;
+    case TB_DRAW_TEXT: d.y = top - d.y; break;
     case TB_DRAW_RULE:
       d.y = top - d.y;
       d.h = -d.h;
       break;
-    case TB_DRAW_IMAGE:
-      d.y = top - d.y - d.h;
-      break;
+    case TB_DRAW_IMAGE: d.y = top - d.y - d.h; break;
     }
     page_draw(l, p, &d);
   }
@@ -122,7 +118,6 @@ void lo_shift_x(L *l, size_t d0, size_t l0, float dx) {
     l->out.links[i].x1 += dx;
   }
 }
-
 
 /* Fills pb with the page that starts at box `start`: boxes while they fit with the notes they
  * cite, ended at the last place a page may break (or at a forced break), and the notes of the
@@ -234,7 +229,8 @@ static void finish_body_page(L *l, tb_page *p, size_t pi, const vlist *vl, const
        * of a title cut at 255 bytes (found by the fuzz replay under ASan) */
       char buf[256 + 8];
       (void)snprintf(buf, 256, "%s", head);
-      while (lo_text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) > l->text_w && strlen(buf) > 4) {
+      while (lo_text_width(l, TB_FACE_ITALIC, HEAD_SIZE_PT, buf, strlen(buf)) > l->text_w &&
+             strlen(buf) > 4) {
         char *sp = strrchr(buf, ' ');
         if (!sp || sp == buf)
           sp = buf + strlen(buf) - 4;

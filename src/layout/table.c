@@ -27,25 +27,32 @@ void lo_layout_table(L *l, const tb_node *t) {
           word += (float)l->para.items[i].width;
           run += (float)l->para.items[i].width;
         } else if (l->para.items[i].type == TB_LB_GLUE) {
-          if (word > minw[c]) minw[c] = word;
+          if (word > minw[c])
+            minw[c] = word;
           word = 0;
           run += (float)l->para.items[i].width;
         } else if (l->para.items[i].type == TB_LB_PENALTY && l->para.items[i].penalty <= -TB_LB_INFINITY) {
-          if (run > nat[c]) nat[c] = run;
+          if (run > nat[c])
+            nat[c] = run;
           run = 0;
         }
       }
-      if (word > minw[c]) minw[c] = word;
-      if (run > nat[c]) nat[c] = run;
+      if (word > minw[c])
+        minw[c] = word;
+      if (run > nat[c])
+        nat[c] = run;
       l->para.n = 0;
     }
   }
   float avail = l->frame.width - 2 * pad * (float)nc, total_nat = 0, total_min = 0;
   for (int c = 0; c < nc; c++) {
     float cap = avail > 0 ? avail : 1;
-    if (minw[c] > cap) minw[c] = cap;
-    if (nat[c] < minw[c]) nat[c] = minw[c];
-    if (nat[c] < 6) nat[c] = 6;
+    if (minw[c] > cap)
+      minw[c] = cap;
+    if (nat[c] < minw[c])
+      nat[c] = minw[c];
+    if (nat[c] < 6)
+      nat[c] = 6;
     total_nat += nat[c];
     total_min += minw[c];
   }
@@ -96,11 +103,13 @@ void lo_layout_table(L *l, const tb_node *t) {
           for (size_t d = cb->d0; d < cb->d1; d++)
             if (l->out.draws[d].kind == TB_DRAW_TEXT) {
               float e = l->out.draws[d].x + l->out.draws[d].w;
-              if (e > right) right = e;
+              if (e > right)
+                right = e;
             }
           float slack = (x + pad + colw[c]) - right;
           shift = al == 'r' ? slack : slack / 2;
-          if (shift < 0) shift = 0;
+          if (shift < 0)
+            shift = 0;
         }
         for (size_t d = cb->d0; d < cb->d1; d++) {
           l->out.draws[d].y += y;

@@ -8,7 +8,8 @@
 #include "util/hash.h"
 
 tb_hyphen *lo_hyphenator(L *l, const char *lang) {
-  if (l->words.nhyph && l->words.hyph[l->words.last_hyph].lang == lang) /* the same language as the last word */
+  if (l->words.nhyph &&
+      l->words.hyph[l->words.last_hyph].lang == lang) /* the same language as the last word */
     return l->words.hyph[l->words.last_hyph].h;
   for (size_t i = 0; i < l->words.nhyph; i++)
     if (!strcmp(l->words.hyph[i].lang, lang)) {
@@ -96,7 +97,8 @@ void lo_wcache_add(L *l, const wkey *key, size_t first) {
   if (n > WCACHE_WORD_MAX || count > 255 || c->used >= WCACHE_MAX)
     return;
   for (size_t i = first; i < l->para.n; i++)
-    if (l->para.items[i].type == TB_LB_BOX && (l->para.boxes[i].s < s || l->para.boxes[i].s + l->para.boxes[i].len > s + n))
+    if (l->para.items[i].type == TB_LB_BOX &&
+        (l->para.boxes[i].s < s || l->para.boxes[i].s + l->para.boxes[i].len > s + n))
       return;
   if ((c->used + 1) * 2 > c->cap) {
     wcache old = *c;
@@ -137,7 +139,8 @@ void lo_wcache_add(L *l, const wkey *key, size_t first) {
 }
 
 /* Pushes the items of a remembered word: what push_word would push, for this occurrence. */
-void lo_wcache_replay(L *l, const wentry *e, const char *s, const style *st, const tb_node *node, size_t off) {
+void lo_wcache_replay(L *l, const wentry *e, const char *s, const style *st, const tb_node *node,
+                      size_t off) {
   const wpiece *p = &l->words.wc.pieces[e->first];
   for (size_t i = 0; i < e->npieces; i++, p++) {
     if (p->box) {

@@ -28,11 +28,13 @@ static void warn_glyph(L *l, uint32_t cp) {
   if (cp >= 0x10000)
     tb_warn(l->at.source, l->at.line, l->at.col,
             "U+%04X is beyond the Basic Multilingual Plane, which the PDF library cannot draw; "
-            "shown as a replacement mark in the PDF (the EPUB keeps it)", cp);
+            "shown as a replacement mark in the PDF (the EPUB keeps it)",
+            cp);
   else
     tb_warn(l->at.source, l->at.line, l->at.col,
             "U+%04X has no glyph in the shipped fonts; shown as a replacement mark in the PDF "
-            "(the EPUB keeps it)", cp);
+            "(the EPUB keeps it)",
+            cp);
 }
 
 /* lo_text_width(l, f, size, " ", 1) without the decoding (every face has a space). */
@@ -98,8 +100,8 @@ void lo_push_text_boxes(L *l, const char *s, size_t n, const style *st, const tb
 
 static bool is_letter_byte(unsigned char c) { return isalpha(c) || c >= 0x80; }
 
-static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
-                               bool hyph, tb_hyphen *h);
+static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node,
+                               size_t off, bool hyph, tb_hyphen *h);
 
 bool tb_layout_word_cache = true;
 
@@ -122,8 +124,8 @@ static void push_word(L *l, const char *s, size_t n, const style *st, const tb_n
 
 /* push_word's work for a word not seen before: hyph says whether its style hyphenates, h is the
  * hyphenator of its language then (NULL: none, only explicit breaks). */
-static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node, size_t off,
-                               bool hyph, tb_hyphen *h) {
+static void push_word_measured(L *l, const char *s, size_t n, const style *st, const tb_node *node,
+                               size_t off, bool hyph, tb_hyphen *h) {
   size_t pts[64], np = 0;
   if (hyph) {
     /* the letters inside leading/trailing punctuation */
@@ -166,7 +168,7 @@ static void push_word_measured(L *l, const char *s, size_t n, const style *st, c
       /* a hyphen break costs 50 (TeX's \hyphenpenalty); after an explicit '-' or '/' nothing is
        * added */
       lo_push_item(l, TB_LB_PENALTY, explicit_break ? 0 : hyph_w, 0, 0, explicit_break ? 30 : 50,
-                !explicit_break || s[at - 1] == '-', NULL);
+                   !explicit_break || s[at - 1] == '-', NULL);
       l->para.boxes[l->para.n - 1].st = *st;
     }
     prev = at;
@@ -191,7 +193,7 @@ void lo_split_overlong(L *l, float max_w) {
   for (size_t i = 0; i < n; i++) {
     if (items[i].type != TB_LB_BOX || items[i].width <= max_w) {
       lo_push_item(l, items[i].type, (float)items[i].width, (float)items[i].stretch, (float)items[i].shrink,
-                (float)items[i].penalty, items[i].flagged, &boxes[i]);
+                   (float)items[i].penalty, items[i].flagged, &boxes[i]);
       continue;
     }
     pbox *b = &boxes[i];
@@ -310,15 +312,9 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
       st.size *= 0.72f;
     }
     switch (n->type) {
-    case TB_NODE_EMPH:
-      italic += d;
-      break;
-    case TB_NODE_STRONG:
-      bold += d;
-      break;
-    case TB_NODE_STRIKETHROUGH:
-      strike += d;
-      break;
+    case TB_NODE_EMPH: italic += d; break;
+    case TB_NODE_STRONG: bold += d; break;
+    case TB_NODE_STRIKETHROUGH: strike += d; break;
     case TB_NODE_LINK:
       if (d > 0) {
         uri = n->as.link.heading >= 0 ? NULL : n->as.link.url;
@@ -342,7 +338,8 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
       }
       if (d > 0 && !n->first) {
         /* no alt text: its title, else the word for "image" (as the EPUB shows it) */
-        const char *t = n->as.link.title && *n->as.link.title ? n->as.link.title : tb_i18n(l->at.lang, TB_STR_IMAGE);
+        const char *t =
+            n->as.link.title && *n->as.link.title ? n->as.link.title : tb_i18n(l->at.lang, TB_STR_IMAGE);
         style is = st;
         is.face = face_of(bold, true);
         lo_push_fragment(l, t, strlen(t), &is, NULL, 0);
@@ -358,18 +355,10 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
       }
       lo_push_fragment(l, n->literal, n->literal_len, &st, n, 0);
       break;
-    case TB_NODE_KBD:
-      kbd += d;
-      break;
-    case TB_NODE_SUP:
-      sup += d;
-      break;
-    case TB_NODE_SUB:
-      sub += d;
-      break;
-    case TB_NODE_ANCHOR:
-      lo_anchor(l, n->as.heading.index);
-      break;
+    case TB_NODE_KBD: kbd += d; break;
+    case TB_NODE_SUP: sup += d; break;
+    case TB_NODE_SUB: sub += d; break;
+    case TB_NODE_ANCHOR: lo_anchor(l, n->as.heading.index); break;
     case TB_NODE_CODE:
     case TB_NODE_HTML_INLINE: {
       style cs = st;
@@ -383,9 +372,7 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
       if (l->para.n && l->para.items[l->para.n - 1].type != TB_LB_GLUE)
         push_space(l, &st);
       break;
-    case TB_NODE_LINEBREAK:
-      lo_push_forced_break(l);
-      break;
+    case TB_NODE_LINEBREAK: lo_push_forced_break(l); break;
     case TB_NODE_FOOTNOTE_REF: {
       char num[16];
       int k = snprintf(num, sizeof num, "%d", n->as.footnote.number);
@@ -416,8 +403,7 @@ void lo_collect_inlines(L *l, const tb_node *block, style base) {
     case TB_NODE_DEF_TERM:
     case TB_NODE_DEF_DESC:
     case TB_NODE_CENTER:
-    case TB_NODE_FOOTNOTE_DEF:
-      break;
+    case TB_NODE_FOOTNOTE_DEF: break;
     }
   }
 }

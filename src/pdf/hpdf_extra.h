@@ -62,8 +62,7 @@ int tb_hpdf_fix_tounicode(HPDF_Doc doc, HPDF_Font font);
 // The same, for the codes with a bit in `used` only (8,192 bytes, a bit per
 // BMP code point; NULL: every code): one identity bfrange per high byte that
 // has a used code, so a Latin text's map is one line.
-int tb_hpdf_fix_tounicode_used(HPDF_Doc doc, HPDF_Font font,
-                               const unsigned char *used);
+int tb_hpdf_fix_tounicode_used(HPDF_Doc doc, HPDF_Font font, const unsigned char *used);
 
 // tb_hpdf_fix_tounicode() for every font of `doc` that qualifies (Type0
 // TrueType, encoder "UTF-8", /Encoding /Identity-H); other fonts (base-14,
@@ -109,8 +108,7 @@ int tb_hpdf_set_display_doc_title(HPDF_Doc doc);
 // 0.08..32 (0 = "keep" included) with HPDF_INVALID_PARAMETER, and that error
 // then makes every later call on the document fail (see HPDF_HasDoc).
 // Coordinates are PDF user space (origin bottom-left), left/top >= 0.
-int tb_hpdf_dest_set_xyz_keep_zoom(HPDF_Doc doc, HPDF_Destination dst,
-                                   HPDF_REAL left, HPDF_REAL top);
+int tb_hpdf_dest_set_xyz_keep_zoom(HPDF_Doc doc, HPDF_Destination dst, HPDF_REAL left, HPDF_REAL top);
 
 // Text written by the caller: libharu can only show a string at a position
 // (HPDF_Page_TextOut: one Td and one Tj per call), never a TJ array whose

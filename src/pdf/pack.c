@@ -137,9 +137,12 @@ void tb_pack_stream(tb_pack *p, unsigned num, const char *dict, size_t dlen, con
 /* A cross-reference stream row, /W [1 4 2]. */
 static void put_row(tb_buf *b, const xent *e) {
   unsigned char row[7] = {e->type,
-                          (unsigned char)(e->f2 >> 24), (unsigned char)(e->f2 >> 16),
-                          (unsigned char)(e->f2 >> 8), (unsigned char)e->f2,
-                          (unsigned char)(e->f3 >> 8), (unsigned char)e->f3};
+                          (unsigned char)(e->f2 >> 24),
+                          (unsigned char)(e->f2 >> 16),
+                          (unsigned char)(e->f2 >> 8),
+                          (unsigned char)e->f2,
+                          (unsigned char)(e->f3 >> 8),
+                          (unsigned char)e->f3};
   tb_buf_put(b, row, sizeof row);
 }
 
@@ -336,7 +339,8 @@ unsigned tb_pack_size(const char *pdf, size_t len) {
 }
 
 /* The body of object num: from after "num 0 obj" to before "endobj". */
-static int body_of(const char *pdf, const table *t, unsigned num, const char *end, const char **b, const char **be) {
+static int body_of(const char *pdf, const table *t, unsigned num, const char *end, const char **b,
+                   const char **be) {
   const char *s = pdf + t->off[num];
   if (number(&s, end) != (long)num || number(&s, end) != 0)
     return -1;
@@ -390,7 +394,8 @@ static long stream_length(const char *pdf, size_t len, const table *t, const cha
   return v;
 }
 
-int tb_pack_copy(tb_pack *p, const char *pdf, size_t len, int (*hook)(void *, tb_pack *, unsigned), void *user) {
+int tb_pack_copy(tb_pack *p, const char *pdf, size_t len, int (*hook)(void *, tb_pack *, unsigned),
+                 void *user) {
   table t;
   if (read_table(pdf, len, &t) != 0) {
     free(t.off);

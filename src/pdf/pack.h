@@ -30,8 +30,7 @@ void tb_pack_obj(tb_pack *p, unsigned num, const char *body, size_t len);
 
 /** Stream object num, written at once: dict holds its dictionary's entries but /Length
  * ("/Filter/FlateDecode"), data its len bytes (as they are: already compressed or not). */
-void tb_pack_stream(tb_pack *p, unsigned num, const char *dict, size_t dlen, const void *data,
-                    size_t len);
+void tb_pack_stream(tb_pack *p, unsigned num, const char *dict, size_t dlen, const void *data, size_t len);
 
 /** Ends the file: the last object stream, the cross-reference stream whose trailer entries are
  * /Root root, /Info info (0: none) and /ID id twice (NULL: none). Returns 0, or -1 with errno

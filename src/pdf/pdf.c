@@ -39,8 +39,8 @@ static void on_error(HPDF_STATUS status, HPDF_STATUS detail, void *user) {
   if (c->first)
     return;
   c->first = status;
-  tb_error_set(c->err, TB_ERR_PDF, c->path, 0, 0, "PDF library error 0x%04X (detail %u)",
-               (unsigned)status, (unsigned)detail);
+  tb_error_set(c->err, TB_ERR_PDF, c->path, 0, 0, "PDF library error 0x%04X (detail %u)", (unsigned)status,
+               (unsigned)detail);
   c->err->detail = (long)status;
 }
 
@@ -191,7 +191,7 @@ typedef struct contents {
   size_t n;
   z_stream z;
   bool z_ready;
-  unsigned root; /* the placeholder StructTreeRoot, which the structure tree replaces */
+  unsigned root;     /* the placeholder StructTreeRoot, which the structure tree replaces */
   unsigned metadata; /* the placeholder Metadata, which the XMP packet replaces */
   tb_buf xmp;
 } contents;
@@ -309,7 +309,8 @@ static int compact(contents *c, tb_tags *tags, unsigned catalog, unsigned info, 
   if (rc != 0) {
     tb_pack_free(pk);
     (void)fclose(fp);
-    return tb_error_set(err, TB_ERR_PDF, path, 0, 0, "cannot compact the PDF: libharu's file is not as expected");
+    return tb_error_set(err, TB_ERR_PDF, path, 0, 0,
+                        "cannot compact the PDF: libharu's file is not as expected");
   }
   if (tags && c->root)
     tb_tags_write(tags, c->root, pk);
@@ -429,8 +430,8 @@ static char *put_string_byte(char *p, unsigned char c) {
  * 32000-1 §14.8.2.2.3), which the fonts' /CIDToGIDMap gives the hyphen's glyph (subset.c). With
  * `adj_end`, a space that ends the part gets its adjustment (the next word follows in another
  * operator). */
-static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d, size_t from, size_t to,
-                       bool soft, bool adj_end) {
+static void paint_text(pen_state *pen, HPDF_Page page, HPDF_Font font, const tb_draw *d, size_t from,
+                       size_t to, bool soft, bool adj_end) {
   tb_buf *b = &pen->out;
   tb_buf_clear(b);
   if (from == 0) {
@@ -576,7 +577,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
   HPDF_Doc pdf = HPDF_New(on_error, &ctx);
   HPDF_Page *pages = NULL;
   HPDF_Image *images = NULL;
-  int *mcid = NULL; /* per draw of the page being painted: its MCID, -1 */
+  int *mcid = NULL;         /* per draw of the page being painted: its MCID, -1 */
   tb_tags_seq *more = NULL; /* the further sequences of draws painted in parts, in draw order */
   size_t nmore = 0, more_cap = 0;
   size_t mcid_cap = 0;
@@ -683,7 +684,7 @@ int tb_pdf_write(const tb_doc *doc, tb_layout *lo, const tb_fonts *fonts, const 
     }
     mark_end(&mk);
     HPDF_Page_BeginText(p);
-    pen.x = pen.y = 0; /* BT: the line matrix is the identity */
+    pen.x = pen.y = 0;          /* BT: the line matrix is the identity */
     float gray = -1, size = -1; /* gray -2: the links' blue */
     int face = -1;
     size_t second = 0; /* the draw that ends the open /Span of a hyphenated word (0: none) */

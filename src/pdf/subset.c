@@ -17,8 +17,8 @@
 /* What a PDF reader draws a CIDFontType2 with, through the /CIDToGIDMap: the outlines, their
  * metrics and the hinting programs. No cmap (the map replaces it), name, post, OS/2 or layout
  * tables (the text is already shaped and placed). */
-static const char *const keep_tables[] = {"glyf", "loca", "head", "hhea", "hmtx", "maxp",
-                                          "cvt ", "fpgm", "prep"};
+static const char *const keep_tables[] = {"glyf", "loca", "head", "hhea", "hmtx",
+                                          "maxp", "cvt ", "fpgm", "prep"};
 
 static int kept(hb_tag_t tag) {
   for (size_t i = 0; i < sizeof keep_tables / sizeof *keep_tables; i++)
@@ -96,7 +96,8 @@ static HPDF_STATUS put_descriptor(HPDF_Doc doc, HPDF_FontDef def, const tb_buf *
   HPDF_STATUS ret = HPDF_Stream_Write(data->stream, (const HPDF_BYTE *)ttf->data, (HPDF_UINT)ttf->len);
   ret += HPDF_Dict_Add(d, "FontFile2", data);
   ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)ttf->len);
-  data->filter = (doc->compression_mode & HPDF_COMP_METADATA) ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+  data->filter = (doc->compression_mode & HPDF_COMP_METADATA) ? HPDF_STREAM_FILTER_FLATE_DECODE
+                                                              : HPDF_STREAM_FILTER_NONE;
   ret += HPDF_Xref_Add(doc->xref, d);
   ret += HPDF_Dict_AddName(d, "Type", "FontDescriptor");
   ret += HPDF_Dict_AddNumber(d, "Ascent", def->ascent);

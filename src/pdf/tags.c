@@ -32,13 +32,13 @@ typedef struct annot_rec {
 
 struct tb_tags {
   const tb_layout *lo;
-  size_t n;             /* elements */
-  mark_rec *marks;      /* in reading order, page after page */
+  size_t n;        /* elements */
+  mark_rec *marks; /* in reading order, page after page */
   size_t nmarks, marks_cap;
-  size_t *page_mark0;   /* per page started: its first mark */
-  anchor_rec *anchors;  /* in the order of their marks */
+  size_t *page_mark0;  /* per page started: its first mark */
+  anchor_rec *anchors; /* in the order of their marks */
   size_t nanchors, anchors_cap;
-  annot_rec *annots;    /* their /StructParent keys follow the pages' */
+  annot_rec *annots; /* their /StructParent keys follow the pages' */
   size_t nannots, annots_cap;
   unsigned *page_nmcid; /* per page: MCIDs given */
   unsigned *page_obj;   /* per page: its object number */
@@ -52,15 +52,32 @@ struct tb_tags {
 };
 
 static const char *const role_names[TB_ROLE_COUNT] = {
-    [TB_ROLE_NONE] = "Artifact", [TB_ROLE_DOCUMENT] = "Document", [TB_ROLE_SECT] = "Sect",
-    [TB_ROLE_P] = "P",           [TB_ROLE_H1] = "H1",             [TB_ROLE_H2] = "H2",
-    [TB_ROLE_H3] = "H3",         [TB_ROLE_H4] = "H4",             [TB_ROLE_H5] = "H5",
-    [TB_ROLE_H6] = "H6",         [TB_ROLE_BLOCKQUOTE] = "BlockQuote", [TB_ROLE_CODE] = "Code",
-    [TB_ROLE_L] = "L",           [TB_ROLE_LI] = "LI",             [TB_ROLE_LBL] = "Lbl",
-    [TB_ROLE_LBODY] = "LBody",   [TB_ROLE_TABLE] = "Table",       [TB_ROLE_TR] = "TR",
-    [TB_ROLE_TH] = "TH",         [TB_ROLE_TD] = "TD",             [TB_ROLE_FIGURE] = "Figure",
-    [TB_ROLE_CAPTION] = "Caption", [TB_ROLE_NOTE] = "Note",       [TB_ROLE_TOC] = "TOC",
-    [TB_ROLE_TOCI] = "TOCI",     [TB_ROLE_LINK] = "Link",
+    [TB_ROLE_NONE] = "Artifact",
+    [TB_ROLE_DOCUMENT] = "Document",
+    [TB_ROLE_SECT] = "Sect",
+    [TB_ROLE_P] = "P",
+    [TB_ROLE_H1] = "H1",
+    [TB_ROLE_H2] = "H2",
+    [TB_ROLE_H3] = "H3",
+    [TB_ROLE_H4] = "H4",
+    [TB_ROLE_H5] = "H5",
+    [TB_ROLE_H6] = "H6",
+    [TB_ROLE_BLOCKQUOTE] = "BlockQuote",
+    [TB_ROLE_CODE] = "Code",
+    [TB_ROLE_L] = "L",
+    [TB_ROLE_LI] = "LI",
+    [TB_ROLE_LBL] = "Lbl",
+    [TB_ROLE_LBODY] = "LBody",
+    [TB_ROLE_TABLE] = "Table",
+    [TB_ROLE_TR] = "TR",
+    [TB_ROLE_TH] = "TH",
+    [TB_ROLE_TD] = "TD",
+    [TB_ROLE_FIGURE] = "Figure",
+    [TB_ROLE_CAPTION] = "Caption",
+    [TB_ROLE_NOTE] = "Note",
+    [TB_ROLE_TOC] = "TOC",
+    [TB_ROLE_TOCI] = "TOCI",
+    [TB_ROLE_LINK] = "Link",
 };
 
 const char *tb_tags_role_name(tb_role role) {
@@ -115,11 +132,11 @@ void tb_tags_page(tb_tags *t, size_t page, unsigned obj) {
 }
 
 /* The end of page pg's marks: the next page's first, or for the last page started, the end. */
-static size_t marks_end(const tb_tags *t, size_t pg) { return pg < t->page ? t->page_mark0[pg + 1] : t->nmarks; }
-
-int tb_tags_mcid(tb_tags *t) {
-  return (int)t->page_nmcid[t->page]++;
+static size_t marks_end(const tb_tags *t, size_t pg) {
+  return pg < t->page ? t->page_mark0[pg + 1] : t->nmarks;
 }
+
+int tb_tags_mcid(tb_tags *t) { return (int)t->page_nmcid[t->page]++; }
 
 /* Draw k's content is in the sequence `id` of element e: a mark, unless the one before is that. */
 static void add_mark(tb_tags *t, int e, int id) {
@@ -307,7 +324,8 @@ static void build(tree *r, const tb_tags *t) {
       const mark_rec *m = &t->marks[i];
       int last = r->last[m->elem];
       // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): last >= 0 only once add_kid has made kids
-      if (!(last >= 0 && r->kids[last].kind == KID_MCID && r->kids[last].page == pg && r->kids[last].value == m->mcid)) {
+      if (!(last >= 0 && r->kids[last].kind == KID_MCID && r->kids[last].page == pg &&
+            r->kids[last].value == m->mcid)) {
         add_kid(r, m->elem, KID_MCID, pg, m->mcid);
         if (r->pg[m->elem] < 0)
           r->pg[m->elem] = (long)pg;
@@ -514,7 +532,8 @@ void tb_tags_write(const tb_tags *t, unsigned root, tb_pack *p) {
   tb_buf_puts(&body, "<</Type/StructTreeRoot");
   if (t->n > 1 && r->joined[1])
     tb_buf_printf(&body, "/K %u 0 R", obj[1]);
-  tb_buf_printf(&body, "/ParentTree %u 0 R/ParentTreeNextKey %zu>>", t->parent_tree, t->lo->npages + t->nannots);
+  tb_buf_printf(&body, "/ParentTree %u 0 R/ParentTreeNextKey %zu>>", t->parent_tree,
+                t->lo->npages + t->nannots);
   tb_pack_obj(p, root, body.data, body.len);
   size_t a_at = 0; /* the attributes from there on: they are in the order of their elements */
   for (size_t e = 1; e < t->n; e++) {
@@ -522,7 +541,8 @@ void tb_tags_write(const tb_tags *t, unsigned root, tb_pack *p) {
       continue;
     while (a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem < e)
       a_at++;
-    const tb_elem_attr *attr = a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem == e ? &t->lo->attrs[a_at] : NULL;
+    const tb_elem_attr *attr =
+        a_at < t->lo->nattrs && (size_t)t->lo->attrs[a_at].elem == e ? &t->lo->attrs[a_at] : NULL;
     tb_buf_clear(&body);
     put_elem(&body, r, e, attr, obj, root);
     tb_pack_obj(p, obj[e], body.data, body.len);

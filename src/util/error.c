@@ -19,8 +19,8 @@ void tb_error_clear(tb_error *err) {
     memset(err, 0, sizeof *err);
 }
 
-int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, int col,
-                 const char *fmt, ...) {
+int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, int col, const char *fmt,
+                 ...) {
   if (!err || err->code != TB_OK)
     return -1;
   err->code = code;

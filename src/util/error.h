@@ -6,18 +6,18 @@
 
 /* Codes with the process exit status of each: one table, so that a code and its status cannot
  * drift. X(name, exit_status) */
-#define TB_ERROR_CODES(X)                          \
-  X(TB_OK, 0) /* no error */                       \
-  X(TB_ERR_USAGE, 2) /* usage error */             \
-  X(TB_ERR_INPUT, 1) /* bad input */               \
-  X(TB_ERR_UTF8, 1) /* invalid UTF-8 */            \
-  X(TB_ERR_YAML, 1) /* bad front matter */         \
-  X(TB_ERR_LIMIT, 1) /* limit exceeded */          \
-  X(TB_ERR_IMAGE, 1) /* bad image */               \
-  X(TB_ERR_IO, 3) /* input/output error */         \
-  X(TB_ERR_PDF, 3) /* PDF library error */         \
-  X(TB_ERR_ZIP, 3) /* zip library error */         \
-  X(TB_ERR_ASSET, 3) /* missing or broken asset */ \
+#define TB_ERROR_CODES(X)                                                                                    \
+  X(TB_OK, 0)              /* no error */                                                                    \
+  X(TB_ERR_USAGE, 2)       /* usage error */                                                                 \
+  X(TB_ERR_INPUT, 1)       /* bad input */                                                                   \
+  X(TB_ERR_UTF8, 1)        /* invalid UTF-8 */                                                               \
+  X(TB_ERR_YAML, 1)        /* bad front matter */                                                            \
+  X(TB_ERR_LIMIT, 1)       /* limit exceeded */                                                              \
+  X(TB_ERR_IMAGE, 1)       /* bad image */                                                                   \
+  X(TB_ERR_IO, 3)          /* input/output error */                                                          \
+  X(TB_ERR_PDF, 3)         /* PDF library error */                                                           \
+  X(TB_ERR_ZIP, 3)         /* zip library error */                                                           \
+  X(TB_ERR_ASSET, 3)       /* missing or broken asset */                                                     \
   X(TB_ERR_INTERRUPTED, 3) /* interrupted */
 
 typedef enum {
@@ -41,8 +41,8 @@ void tb_error_clear(tb_error *err);
 
 /** Sets err unless it already holds an error (the first error wins). err may be NULL; file may
  * be NULL. Returns -1 so callers can `return tb_error_set(...)`. */
-int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, int col,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int tb_error_set(tb_error *err, tb_error_code code, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /** True when err holds an error. */
 int tb_error_is_set(const tb_error *err);
@@ -57,8 +57,7 @@ int tb_error_exit_status(const tb_error *err);
 void tb_error_print(const tb_error *err);
 
 /** Warnings: printed at once as "terbit: warning: FILE:LINE:COL: message". Counted. */
-void tb_warn(const char *file, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+void tb_warn(const char *file, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /** A note (a choice terbit made that the user may want to make instead): printed as
  * "terbit: note: FILE: message", not counted as a warning, silenced by quiet as warnings are. */

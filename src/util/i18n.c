@@ -16,7 +16,8 @@ static const char *const ms[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Nota kaki",
     [TB_STR_PAGE] = "Halaman",
     [TB_STR_IMAGE] = "Gambar",
-    [TB_STR_A11Y_NAV_PAGES] = "Buku ini mempunyai kandungan, tanda halaman cetak dan susunan bacaan yang tersusun.",
+    [TB_STR_A11Y_NAV_PAGES] =
+        "Buku ini mempunyai kandungan, tanda halaman cetak dan susunan bacaan yang tersusun.",
     [TB_STR_A11Y_NAV] = "Buku ini mempunyai kandungan dan susunan bacaan yang tersusun.",
     [TB_STR_A11Y_TEXT] = "Semua kandungannya ialah teks.",
     [TB_STR_A11Y_IMAGES] = "Setiap gambar mempunyai teks alternatif.",
@@ -35,7 +36,8 @@ static const char *const id[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Catatan kaki",
     [TB_STR_PAGE] = "Halaman",
     [TB_STR_IMAGE] = "Gambar",
-    [TB_STR_A11Y_NAV_PAGES] = "Buku ini memiliki daftar isi, penanda halaman cetak, dan urutan baca yang terstruktur.",
+    [TB_STR_A11Y_NAV_PAGES] =
+        "Buku ini memiliki daftar isi, penanda halaman cetak, dan urutan baca yang terstruktur.",
     [TB_STR_A11Y_NAV] = "Buku ini memiliki daftar isi dan urutan baca yang terstruktur.",
     [TB_STR_A11Y_TEXT] = "Semua kontennya berupa teks.",
     [TB_STR_A11Y_IMAGES] = "Setiap gambar memiliki teks alternatif.",
@@ -54,22 +56,23 @@ static const char *const en[TB_STR__COUNT] = {
     [TB_STR_FOOTNOTE] = "Footnote",
     [TB_STR_PAGE] = "Page",
     [TB_STR_IMAGE] = "Image",
-    [TB_STR_A11Y_NAV_PAGES] = "This book has a table of contents, print page markers and a structured reading order.",
+    [TB_STR_A11Y_NAV_PAGES] =
+        "This book has a table of contents, print page markers and a structured reading order.",
     [TB_STR_A11Y_NAV] = "This book has a table of contents and a structured reading order.",
     [TB_STR_A11Y_TEXT] = "All of its content is text.",
     [TB_STR_A11Y_IMAGES] = "Every image has a text alternative.",
     [TB_STR_AND] = "and",
 };
 
-static const char *const months_ms[12] = {"Januari", "Februari", "Mac",     "April",
-                                          "Mei",     "Jun",      "Julai",   "Ogos",
-                                          "September", "Oktober", "November", "Disember"};
-static const char *const months_id[12] = {"Januari", "Februari", "Maret",   "April",
-                                          "Mei",     "Juni",     "Juli",    "Agustus",
-                                          "September", "Oktober", "November", "Desember"};
-static const char *const months_en[12] = {"January", "February", "March",   "April",
-                                          "May",     "June",     "July",    "August",
-                                          "September", "October", "November", "December"};
+static const char *const months_ms[12] = {"Januari",   "Februari", "Mac",      "April",
+                                          "Mei",       "Jun",      "Julai",    "Ogos",
+                                          "September", "Oktober",  "November", "Disember"};
+static const char *const months_id[12] = {"Januari",   "Februari", "Maret",    "April",
+                                          "Mei",       "Juni",     "Juli",     "Agustus",
+                                          "September", "Oktober",  "November", "Desember"};
+static const char *const months_en[12] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 int tb_lang_is(const char *lang, const char *prim) {
   if (!lang)

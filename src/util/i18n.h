@@ -3,22 +3,22 @@
 #define TB_I18N_H
 
 typedef enum {
-  TB_STR_CONTENTS,     /* contents page / toc title */
-  TB_STR_TITLE_PAGE,   /* landmark: title page */
-  TB_STR_BODY,         /* landmark: start of the text */
-  TB_STR_PAGE_LIST,    /* page-list nav title */
-  TB_STR_LANDMARKS,    /* landmarks nav title */
-  TB_STR_COVER,        /* cover */
-  TB_STR_FOOTNOTES,    /* footnotes heading */
-  TB_STR_BACK,         /* back-link from a footnote */
-  TB_STR_FOOTNOTE,     /* "Footnote" (aria label) */
-  TB_STR_PAGE,         /* "Page" (aria label of a page break: "Page 3") */
-  TB_STR_IMAGE,        /* "Image" (fallback alt) */
+  TB_STR_CONTENTS,       /* contents page / toc title */
+  TB_STR_TITLE_PAGE,     /* landmark: title page */
+  TB_STR_BODY,           /* landmark: start of the text */
+  TB_STR_PAGE_LIST,      /* page-list nav title */
+  TB_STR_LANDMARKS,      /* landmarks nav title */
+  TB_STR_COVER,          /* cover */
+  TB_STR_FOOTNOTES,      /* footnotes heading */
+  TB_STR_BACK,           /* back-link from a footnote */
+  TB_STR_FOOTNOTE,       /* "Footnote" (aria label) */
+  TB_STR_PAGE,           /* "Page" (aria label of a page break: "Page 3") */
+  TB_STR_IMAGE,          /* "Image" (fallback alt) */
   TB_STR_A11Y_NAV_PAGES, /* accessibilitySummary, structure: toc, page markers, reading order */
   TB_STR_A11Y_NAV,       /* ... the same without print page markers */
   TB_STR_A11Y_TEXT,      /* ... and all content is text */
   TB_STR_A11Y_IMAGES,    /* ... or: images have text alternatives */
-  TB_STR_AND,          /* joins the last two authors */
+  TB_STR_AND,            /* joins the last two authors */
   TB_STR__COUNT
 } tb_str;
 

@@ -14,24 +14,18 @@ tb_image_kind tb_image_kind_of(const unsigned char *d, size_t len) {
 
 const char *tb_image_media_type(tb_image_kind kind) {
   switch (kind) {
-  case TB_IMAGE_PNG:
-    return "image/png";
-  case TB_IMAGE_JPEG:
-    return "image/jpeg";
-  case TB_IMAGE_NONE:
-    break;
+  case TB_IMAGE_PNG: return "image/png";
+  case TB_IMAGE_JPEG: return "image/jpeg";
+  case TB_IMAGE_NONE: break;
   }
   return NULL;
 }
 
 const char *tb_image_ext(tb_image_kind kind) {
   switch (kind) {
-  case TB_IMAGE_PNG:
-    return "png";
-  case TB_IMAGE_JPEG:
-    return "jpg";
-  case TB_IMAGE_NONE:
-    break;
+  case TB_IMAGE_PNG: return "png";
+  case TB_IMAGE_JPEG: return "jpg";
+  case TB_IMAGE_NONE: break;
   }
   return NULL;
 }

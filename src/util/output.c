@@ -114,7 +114,8 @@ int tb_output_make_folder(const char *dir, tb_error *err) {
   if (n >= sizeof path) /* it could not be removed again */
     return tb_error_set(err, TB_ERR_IO, dir, 0, 0, "cannot create folder: %s", strerror(ENAMETOOLONG));
   if (nmade > 0)
-    return tb_error_set(err, TB_ERR_IO, dir, 0, 0, "cannot create folder: another one was made for this export");
+    return tb_error_set(err, TB_ERR_IO, dir, 0, 0,
+                        "cannot create folder: another one was made for this export");
   memcpy(path, dir, n + 1);
   while (n > 1 && path[n - 1] == '/') /* "out/" is "out" */
     path[--n] = 0;
@@ -212,7 +213,8 @@ static int commit_temp(tb_output *out, tb_error *err) {
   struct stat st;
   if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
     drop_temp(out);
-    return tb_error_set(err, TB_ERR_IO, target, 0, 0, "exists and is not a regular file; refusing to replace it");
+    return tb_error_set(err, TB_ERR_IO, target, 0, 0,
+                        "exists and is not a regular file; refusing to replace it");
   }
   if (rename(out->tmp, target) != 0) {
     int e = errno;

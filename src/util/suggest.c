@@ -3,9 +3,7 @@
 
 #include <string.h>
 
-static unsigned char fold(char c) {
-  return (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-}
+static unsigned char fold(char c) { return (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
 
 static int min2(int a, int b) { return a < b ? a : b; }
 

@@ -38,7 +38,8 @@ bool tb_url_linkable(const char *url) {
       if (label_empty)
         return false;
       label_empty = true;
-    } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-') {
+    } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == '-') {
       label_empty = false;
     } else {
       return false;
@@ -79,4 +80,3 @@ void tb_url_encode(tb_buf *h, const char *url) {
       tb_buf_putc(h, (char)c);
   }
 }
-

@@ -20,10 +20,10 @@
 enum { FL_PARA, FL_HEADING, FL_ITEM };
 
 typedef struct fl_block {
-  int kind;     /* FL_PARA, FL_HEADING, FL_ITEM */
-  int level;    /* heading level (1..6) */
-  int chapter;  /* index of the chapter holding it */
-  char *text;   /* the block's Markdown text, lines joined with spaces (malloc'd) */
+  int kind;    /* FL_PARA, FL_HEADING, FL_ITEM */
+  int level;   /* heading level (1..6) */
+  int chapter; /* index of the chapter holding it */
+  char *text;  /* the block's Markdown text, lines joined with spaces (malloc'd) */
 } fl_block;
 
 typedef struct fl_book {
@@ -147,7 +147,7 @@ static void fl_load(fl_book *bk, char **paths, int npaths) {
     free(title);
     int kind = FL_PARA;
     plen = 0;
-    for (char *q = s;; ) {
+    for (char *q = s;;) {
       char *eol = q ? strchr(q, '\n') : NULL;
       size_t n = q ? (eol ? (size_t)(eol - q) : strlen(q)) : 0;
       int lv = q ? fl_heading_level(q, n) : 0;

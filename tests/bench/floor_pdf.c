@@ -42,9 +42,9 @@ typedef struct pen {
   HPDF_Font font[F_COUNT];
   HPDF_Font cur_font;
   float cur_size;
-  float x, y;      /* next word's position: y is the current baseline */
+  float x, y; /* next word's position: y is the current baseline */
   float lead;
-  int line_empty;  /* nothing painted on the current line yet */
+  int line_empty; /* nothing painted on the current line yet */
   unsigned long pages, words;
 } pen;
 
@@ -123,10 +123,17 @@ static void words(pen *p, char *text, int base_face, float size) {
     *e = 0;
     /* leading markers */
     for (;;) {
-      if (s[0] == '`') { code = !code; s++; }
-      else if (!code && s[0] == '*' && s[1] == '*') { bold = !bold; s += 2; }
-      else if (!code && (s[0] == '*' || s[0] == '_') && s[1]) { italic = !italic; s++; }
-      else break;
+      if (s[0] == '`') {
+        code = !code;
+        s++;
+      } else if (!code && s[0] == '*' && s[1] == '*') {
+        bold = !bold;
+        s += 2;
+      } else if (!code && (s[0] == '*' || s[0] == '_') && s[1]) {
+        italic = !italic;
+        s++;
+      } else
+        break;
     }
     /* trailing markers (before trailing punctuation too) */
     int close_bold = 0, close_italic = 0, close_code = 0;
@@ -135,10 +142,17 @@ static void words(pen *p, char *text, int base_face, float size) {
       t--;
     char *punct = t;
     for (;;) {
-      if (t > s && t[-1] == '`' && code) { close_code = 1; t--; }
-      else if (t - s >= 2 && t[-1] == '*' && t[-2] == '*' && bold && base_face != F_BOLD) { close_bold = 1; t -= 2; }
-      else if (t > s && (t[-1] == '*' || t[-1] == '_') && italic) { close_italic = 1; t--; }
-      else break;
+      if (t > s && t[-1] == '`' && code) {
+        close_code = 1;
+        t--;
+      } else if (t - s >= 2 && t[-1] == '*' && t[-2] == '*' && bold && base_face != F_BOLD) {
+        close_bold = 1;
+        t -= 2;
+      } else if (t > s && (t[-1] == '*' || t[-1] == '_') && italic) {
+        close_italic = 1;
+        t--;
+      } else
+        break;
     }
     if (t != punct)
       memmove(t, punct, (size_t)(e - punct) + 1);
@@ -146,9 +160,12 @@ static void words(pen *p, char *text, int base_face, float size) {
       int face = code ? F_MONO : bold ? (italic ? F_BOLD_ITALIC : F_BOLD) : (italic ? F_ITALIC : F_REGULAR);
       word(p, s, face, code ? size * 0.86f : size);
     }
-    if (close_code) code = 0;
-    if (close_bold) bold = 0;
-    if (close_italic) italic = 0;
+    if (close_code)
+      code = 0;
+    if (close_bold)
+      bold = 0;
+    if (close_italic)
+      italic = 0;
     *e = save;
     s = e;
   }

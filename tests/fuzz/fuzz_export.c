@@ -38,12 +38,12 @@
 #define TB_FUZZ_IMAGE_DIR "tests/fuzz/images"
 #endif
 
-#define CHECK(cond)                                                                            \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      fprintf(stderr, "fuzz_export: contract broken: %s (line %d)\n", #cond, __LINE__);        \
-      abort();                                                                                 \
-    }                                                                                          \
+#define CHECK(cond)                                                                                          \
+  do {                                                                                                       \
+    if (!(cond)) {                                                                                           \
+      fprintf(stderr, "fuzz_export: contract broken: %s (line %d)\n", #cond, __LINE__);                      \
+      abort();                                                                                               \
+    }                                                                                                        \
   } while (0)
 
 static tb_fonts fonts;
@@ -166,8 +166,8 @@ static void check_epub(const char *path) {
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!x) {
       const xmlError *e = xmlGetLastError();
-      fprintf(stderr, "fuzz_export: %s is not well-formed XML: line %d: %s", st.name,
-              e ? e->line : 0, e && e->message ? e->message : "?\n");
+      fprintf(stderr, "fuzz_export: %s is not well-formed XML: line %d: %s", st.name, e ? e->line : 0,
+              e && e->message ? e->message : "?\n");
       abort();
     }
     check_no_script(xmlDocGetRootElement(x), st.name);

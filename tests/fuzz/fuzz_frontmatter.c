@@ -12,12 +12,12 @@
 #include "input/frontmatter.h"
 #include "util/error.h"
 
-#define CHECK(cond)                                                                            \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      fprintf(stderr, "fuzz_frontmatter: contract broken: %s (line %d)\n", #cond, __LINE__);   \
-      abort();                                                                                 \
-    }                                                                                          \
+#define CHECK(cond)                                                                                          \
+  do {                                                                                                       \
+    if (!(cond)) {                                                                                           \
+      fprintf(stderr, "fuzz_frontmatter: contract broken: %s (line %d)\n", #cond, __LINE__);                 \
+      abort();                                                                                               \
+    }                                                                                                        \
   } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -17,12 +17,12 @@
 #include "input/load.h"
 #include "util/error.h"
 
-#define CHECK(cond)                                                                            \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      fprintf(stderr, "fuzz_load: contract broken: %s (line %d)\n", #cond, __LINE__);          \
-      abort();                                                                                 \
-    }                                                                                          \
+#define CHECK(cond)                                                                                          \
+  do {                                                                                                       \
+    if (!(cond)) {                                                                                           \
+      fprintf(stderr, "fuzz_load: contract broken: %s (line %d)\n", #cond, __LINE__);                        \
+      abort();                                                                                               \
+    }                                                                                                        \
   } while (0)
 
 static const char amp_head[] = "---\ntitle: a\n---\n\n";

@@ -17,3 +17,10 @@ else()
   add_test(NAME lint_cppcheck COMMAND sh -c "echo 'lint_cppcheck: cppcheck not found; skipped'; exit 77")
 endif()
 set_tests_properties(lint_cppcheck PROPERTIES LABELS "lint" TIMEOUT 900 SKIP_RETURN_CODE 77)
+
+# clang-format (14, Debian 12) with the repository's .clang-format: every C file under src/ and
+# tests/ is formatted (label "lint"; skipped, 77, without clang-format).
+find_program(TB_CLANG_FORMAT NAMES clang-format-14 clang-format)
+add_test(NAME lint_format COMMAND bash ${CMAKE_SOURCE_DIR}/tests/lint/format.sh "${TB_CLANG_FORMAT}"
+  ${CMAKE_SOURCE_DIR})
+set_tests_properties(lint_format PROPERTIES LABELS "lint" TIMEOUT 300 SKIP_RETURN_CODE 77)

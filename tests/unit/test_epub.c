@@ -104,8 +104,7 @@ static tb_node *footnote_ref(tb_doc *d, tb_node *parent, int number) {
   return r;
 }
 
-static void page(fixture *fx, const char *label, bool body, int chapter, const tb_node *node,
-                 size_t offset) {
+static void page(fixture *fx, const char *label, bool body, int chapter, const tb_node *node, size_t offset) {
   tb_page_info *p = &fx->pages[fx->npages++];
   p->label = label;
   p->body = body;
@@ -405,11 +404,19 @@ static void test_entries(void **state) {
   int zerr;
   zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
   assert_non_null(za);
-  static const char *names[] = {
-      "mimetype",           "META-INF/container.xml",  "OEBPS/content.opf",       "OEBPS/nav.xhtml",
-      "OEBPS/toc.ncx",      "OEBPS/css/terbit.css",    "OEBPS/cover.xhtml",       "OEBPS/cover.svg",
-      "OEBPS/titlepage.xhtml", "OEBPS/chapter-001.xhtml", "OEBPS/chapter-002.xhtml", "OEBPS/chapter-003.xhtml",
-      "OEBPS/image-001.png"};
+  static const char *names[] = {"mimetype",
+                                "META-INF/container.xml",
+                                "OEBPS/content.opf",
+                                "OEBPS/nav.xhtml",
+                                "OEBPS/toc.ncx",
+                                "OEBPS/css/terbit.css",
+                                "OEBPS/cover.xhtml",
+                                "OEBPS/cover.svg",
+                                "OEBPS/titlepage.xhtml",
+                                "OEBPS/chapter-001.xhtml",
+                                "OEBPS/chapter-002.xhtml",
+                                "OEBPS/chapter-003.xhtml",
+                                "OEBPS/image-001.png"};
   size_t nnames = sizeof names / sizeof names[0];
   assert_int_equal(zip_get_num_entries(za, 0), (zip_int64_t)nnames);
   for (size_t i = 0; i < nnames; i++) {
@@ -474,7 +481,8 @@ static void test_entries(void **state) {
   free(nav);
 
   char *ncx = entry(za, "OEBPS/toc.ncx");
-  assert_non_null(strstr(ncx, "<meta name=\"dtb:uid\" content=\"urn:uuid:12345678-1234-4234-8234-123456789abc\"/>"));
+  assert_non_null(
+      strstr(ncx, "<meta name=\"dtb:uid\" content=\"urn:uuid:12345678-1234-4234-8234-123456789abc\"/>"));
   assert_non_null(strstr(ncx, "<meta name=\"dtb:totalPageCount\" content=\"11\"/>"));
   assert_non_null(strstr(ncx, "<meta name=\"dtb:maxPageNumber\" content=\"11\"/>"));
   assert_int_equal(count(ncx, "<pageTarget "), 11);
@@ -486,25 +494,32 @@ static void test_entries(void **state) {
   char *c1 = entry(za, "OEBPS/chapter-001.xhtml");
   assert_non_null(strstr(c1, "<!DOCTYPE html>"));
   assert_non_null(strstr(c1, "lang=\"ms\" xml:lang=\"ms\""));
-  assert_non_null(strstr(c1, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"pengenalan\">\n"
-                             "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-1\" title=\"1\" "
-                             "aria-label=\"Halaman 1\"></span><h1 id=\"pengenalan\">"));
-  assert_non_null(strstr(c1, "Halaman kedua <span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-2\""));
-  assert_non_null(strstr(c1, "aria-label=\"Halaman 2\"></span>bermula di sini dan <span epub:type=\"pagebreak\""));
+  assert_non_null(
+      strstr(c1, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"pengenalan\">\n"
+                 "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-1\" title=\"1\" "
+                 "aria-label=\"Halaman 1\"></span><h1 id=\"pengenalan\">"));
+  assert_non_null(
+      strstr(c1, "Halaman kedua <span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-2\""));
+  assert_non_null(
+      strstr(c1, "aria-label=\"Halaman 2\"></span>bermula di sini dan <span epub:type=\"pagebreak\""));
   assert_non_null(strstr(c1, "aria-label=\"Halaman 3\"></span>ketiga di sana."));
-  assert_non_null(strstr(c1, "<li class=\"task\"><span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-4\""));
+  assert_non_null(
+      strstr(c1, "<li class=\"task\"><span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-4\""));
   assert_non_null(strstr(c1, "<span class=\"task\">\xE2\x98\x91</span> tiga"));
   assert_non_null(strstr(c1, "<span class=\"task\">\xE2\x98\x90</span> dua"));
   assert_non_null(strstr(c1, "<ol start=\"3\">"));
   assert_non_null(strstr(c1, "<th scope=\"col\" class=\"align-left\">Kiri</th>"));
   assert_non_null(strstr(c1, "<tbody>\n<tr><td class=\"align-left\"><span epub:type=\"pagebreak\""));
-  assert_non_null(strstr(c1, "<pre><code class=\"language-c\">int main(void) {\n  <span epub:type=\"pagebreak\""));
+  assert_non_null(
+      strstr(c1, "<pre><code class=\"language-c\">int main(void) {\n  <span epub:type=\"pagebreak\""));
   assert_non_null(strstr(c1, "></span>return a &lt; b &amp;&amp; c;"));
-  assert_non_null(strstr(c1, "<pre class=\"raw-html\"><code>&lt;div onclick=&quot;x()&quot;&gt;mentah&lt;/div&gt;"));
+  assert_non_null(
+      strstr(c1, "<pre class=\"raw-html\"><code>&lt;div onclick=&quot;x()&quot;&gt;mentah&lt;/div&gt;"));
   assert_non_null(strstr(c1, "<code class=\"raw-html\">&lt;script&gt;</code>"));
   assert_null(strstr(c1, "<script"));
   assert_null(strstr(c1, "<div"));
-  assert_non_null(strstr(c1, "<a href=\"https://example.com/a%20b?x=1&amp;y=%222%22\" title=\"Contoh\">luar</a>"));
+  assert_non_null(
+      strstr(c1, "<a href=\"https://example.com/a%20b?x=1&amp;y=%222%22\" title=\"Contoh\">luar</a>"));
   assert_non_null(strstr(c1, "<a href=\"chapter-002.xhtml#second-chapter\">dalam</a>"));
   assert_non_null(strstr(c1, " relatif "));
   assert_null(strstr(c1, "bab2.md"));
@@ -515,9 +530,12 @@ static void test_entries(void **state) {
   assert_non_null(strstr(c1, "<a href=\"https://example.com/x.png\">gambar jauh</a>"));
   assert_non_null(strstr(c1, "<blockquote>\n<p>Petikan.</p>\n</blockquote>"));
   assert_non_null(strstr(c1, "id=\"page-7\" title=\"7\" aria-label=\"Halaman 7\"></span><hr/>"));
-  assert_non_null(strstr(c1, "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#fn-1\" id=\"fn-ref-1\">1</a></sup>"));
-  assert_non_null(strstr(c1, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\" aria-label=\"Nota kaki 1\">\n"
-                             "<p><a href=\"#fn-ref-1\" role=\"doc-backlink\" title=\"Kembali ke teks\">1</a>. Nota pertama.</p>"));
+  assert_non_null(strstr(
+      c1, "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#fn-1\" id=\"fn-ref-1\">1</a></sup>"));
+  assert_non_null(strstr(
+      c1,
+      "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1\" aria-label=\"Nota kaki 1\">\n"
+      "<p><a href=\"#fn-ref-1\" role=\"doc-backlink\" title=\"Kembali ke teks\">1</a>. Nota pertama.</p>"));
   assert_int_equal(count(c1, "<section"), count(c1, "</section>"));
   assert_int_equal(count(c1, "epub:type=\"pagebreak\""), 7);
   free(c1);
@@ -529,9 +547,10 @@ static void test_entries(void **state) {
   assert_non_null(strstr(c2, "href=\"#fn-2\" id=\"fn-ref-2\">2</a>"));
   assert_non_null(strstr(c2, "id=\"fn-2\" aria-label=\"Footnote 2\""));
   assert_non_null(strstr(c2, "<span id=\"deep-inside\"></span>Deep inside"));
-  assert_non_null(strstr(c2, "deep <span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-9\" title=\"9\" "
-                             "aria-label=\"Page 9\"></span><span epub:type=\"pagebreak\" role=\"doc-pagebreak\" "
-                             "id=\"page-10\" title=\"10\" aria-label=\"Page 10\"></span>text here"));
+  assert_non_null(
+      strstr(c2, "deep <span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-9\" title=\"9\" "
+                 "aria-label=\"Page 9\"></span><span epub:type=\"pagebreak\" role=\"doc-pagebreak\" "
+                 "id=\"page-10\" title=\"10\" aria-label=\"Page 10\"></span>text here"));
   assert_true(max_depth(c2) <= TB_EPUB_MAX_DEPTH + 3);
   assert_int_equal(count(c2, "<blockquote>"), count(c2, "</blockquote>"));
   free(c2);
@@ -551,7 +570,8 @@ static void test_entries(void **state) {
   assert_non_null(strstr(svg, "<title>Ujian Terbit &amp; &lt;Kawan&gt;</title>"));
   free(svg);
   char *cover = entry(za, "OEBPS/cover.xhtml");
-  assert_non_null(strstr(cover, "<img role=\"doc-cover\" src=\"cover.svg\" alt=\"Ujian Terbit &amp; &lt;Kawan&gt;\"/>"));
+  assert_non_null(
+      strstr(cover, "<img role=\"doc-cover\" src=\"cover.svg\" alt=\"Ujian Terbit &amp; &lt;Kawan&gt;\"/>"));
   free(cover);
 
   zip_close(za);
@@ -738,7 +758,8 @@ static void test_errors(void **state) {
 static void test_escape(void **state) {
   (void)state;
   tb_buf b = {0};
-  const char in[] = "a&b<c>d\"e'\t\n\r\x01\x7f|\xEF\xBF\xBE\xEF\xBF\xBF|\xC3\xA9|\xC3|\xED\xA0\x80|\xF0\x9F\x98\x80";
+  const char in[] =
+      "a&b<c>d\"e'\t\n\r\x01\x7f|\xEF\xBF\xBE\xEF\xBF\xBF|\xC3\xA9|\xC3|\xED\xA0\x80|\xF0\x9F\x98\x80";
   tb_epub_escape(&b, in, sizeof in - 1);
   assert_string_equal(b.data, "a&amp;b&lt;c&gt;d&quot;e'\t\n\x7f||\xC3\xA9|\xEF\xBF\xBD|"
                               "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xF0\x9F\x98\x80");
@@ -764,7 +785,8 @@ static void test_empty_doc(void **state) {
   assert_null(strstr(nav, "bodymatter"));
   free(nav);
   char *opf = entry(za, "OEBPS/content.opf");
-  assert_non_null(strstr(opf, "<dc:title id=\"title\">urn:uuid:00000000-0000-4000-8000-000000000000</dc:title>"));
+  assert_non_null(
+      strstr(opf, "<dc:title id=\"title\">urn:uuid:00000000-0000-4000-8000-000000000000</dc:title>"));
   free(opf);
   zip_close(za);
   unlink(path);
@@ -869,8 +891,8 @@ static void test_job(void **state) {
  * a one-byte entry (larger deflated than stored) and an empty one. */
 static void test_pack_same_as_libzip(void **state) {
   (void)state;
-  static const char *words[] = {"pemasar", "digital", "strategi", "kandungan", "<p>", "&amp;",
-                                "analitis", "khalayak", "\n", "jenama", "SEO", "media"};
+  static const char *words[] = {"pemasar",  "digital",  "strategi", "kandungan", "<p>", "&amp;",
+                                "analitis", "khalayak", "\n",       "jenama",    "SEO", "media"};
   tb_buf text = {0};
   uint32_t x = 12345;
   while (text.len < 300000) {
@@ -918,10 +940,14 @@ static void test_pack_same_as_libzip(void **state) {
 int main(void) {
   tb_warn_set_quiet(1);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_escape),        cmocka_unit_test(test_entries),
-      cmocka_unit_test(test_deterministic), cmocka_unit_test(test_no_pages),
-      cmocka_unit_test(test_given_cover),   cmocka_unit_test(test_errors),
-      cmocka_unit_test(test_empty_doc),     cmocka_unit_test(test_job),
+      cmocka_unit_test(test_escape),
+      cmocka_unit_test(test_entries),
+      cmocka_unit_test(test_deterministic),
+      cmocka_unit_test(test_no_pages),
+      cmocka_unit_test(test_given_cover),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_empty_doc),
+      cmocka_unit_test(test_job),
       cmocka_unit_test(test_pack_same_as_libzip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

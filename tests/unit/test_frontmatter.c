@@ -325,10 +325,8 @@ static void test_wrong_type_places(void **state) {
   fails(f, "---\ntitle:\n  - a\n---\n", 3, 3, "title: expected a string");
   fails(f, "---\ntitle: x\ndate:\n  y: 1\n---\n", 4, 3, "date: expected a string");
   fails(f, "---\ntitle: x\nkeywords: {a: b}\n---\n", 3, 11, "keywords: expected a list of strings");
-  fails(f, "---\ntitle: x\nauthor:\n  - a\n  - [b, c]\n---\n", 5, 5,
-        "author: expected a list of strings");
-  fails(f, "---\ntitle: x\nauthor:\n  - name: a\n---\n", 4, 5,
-        "author: expected a list of strings");
+  fails(f, "---\ntitle: x\nauthor:\n  - a\n  - [b, c]\n---\n", 5, 5, "author: expected a list of strings");
+  fails(f, "---\ntitle: x\nauthor:\n  - name: a\n---\n", 4, 5, "author: expected a list of strings");
   /* Columns count characters, not bytes ("ééé" is 6 bytes). */
   fails(f, "---\n{subtitle: ééé, title: [x]}\n---\n", 2, 24, "title: expected a string");
 }
@@ -345,8 +343,8 @@ static void test_not_a_mapping(void **state) {
  * the file name); an empty title still is. */
 static void test_missing_or_empty_title(void **state) {
   fx *f = *state;
-  static const char *const untitled[] = {"---\n---\nBody\n", "---\n# only a comment\n\n---\n", "---\n{}\n---\n",
-                                         "---\nsubtitle: x\nauthor: y\n---\n",
+  static const char *const untitled[] = {"---\n---\nBody\n", "---\n# only a comment\n\n---\n",
+                                         "---\n{}\n---\n", "---\nsubtitle: x\nauthor: y\n---\n",
                                          "---\nTitle: x\n---\n"}; /* keys are case-sensitive */
   for (size_t i = 0; i < sizeof untitled / sizeof untitled[0]; i++) {
     assert_int_equal(parse(f, untitled[i]), 0);
@@ -393,18 +391,14 @@ static void test_unknown_key_warns(void **state) {
                    -1); /* an indented key breaks the mapping: no warning, an error */
   assert_string_equal(text, "");
   assert_int_equal(parse_capturing(f, "---\ntitle: x\n\n# c\nfoo: 1\n---\n", text, sizeof text), 0);
-  assert_string_equal(text,
-                      "terbit: warning: t.md:5:1: unknown front matter key 'foo' (ignored)\n");
-  assert_int_equal(parse_capturing(f, "---\r\n{title: é, \"\\tbad\": 1}\r\n---\r\n", text,
-                                   sizeof text),
-                   0);
-  assert_string_equal(text,
-                      "terbit: warning: t.md:2:12: unknown front matter key '?bad' (ignored)\n");
+  assert_string_equal(text, "terbit: warning: t.md:5:1: unknown front matter key 'foo' (ignored)\n");
+  assert_int_equal(parse_capturing(f, "---\r\n{title: é, \"\\tbad\": 1}\r\n---\r\n", text, sizeof text), 0);
+  assert_string_equal(text, "terbit: warning: t.md:2:12: unknown front matter key '?bad' (ignored)\n");
   /* A long key is cut in the message (at a character boundary). */
   char src[256], want[256];
   snprintf(src, sizeof src, "---\ntitle: x\n%.59sé%.40s: 1\n---\n", LONG_A, LONG_A);
-  snprintf(want, sizeof want,
-           "terbit: warning: t.md:3:1: unknown front matter key '%.59s...' (ignored)\n", LONG_A);
+  snprintf(want, sizeof want, "terbit: warning: t.md:3:1: unknown front matter key '%.59s...' (ignored)\n",
+           LONG_A);
   assert_int_equal(parse_capturing(f, src, text, sizeof text), 0);
   assert_string_equal(text, want);
 }
@@ -416,25 +410,42 @@ static void test_unknown_key_suggests(void **state) {
   static const struct {
     const char *key, *hint; /* hint NULL: no guess */
   } cases[] = {
-      {"autor", "author"},       {"authors", "author"},   {"titel", "title"},
-      {"Title", "title"},        {"subtitel", "subtitle"}, {"language", "lang"},
-      {"Language", "lang"},      {"langs", "lang"},       {"dtae", "date"},
-      {"categry", "category"},   {"categories", "category"}, {"descripton", "description"},
-      {"keyword", "keywords"},   {"tags", "keywords"},    {"identifer", "identifier"},
-      {"right", "rights"},       {"cover-image", "cover"}, {"covr", "cover"},
-      {"summary", "description"}, {"foo", NULL},          {"x", NULL},
-      {"layout", NULL},          {"permalink", NULL},     {"tl", NULL},
+      {"autor", "author"},
+      {"authors", "author"},
+      {"titel", "title"},
+      {"Title", "title"},
+      {"subtitel", "subtitle"},
+      {"language", "lang"},
+      {"Language", "lang"},
+      {"langs", "lang"},
+      {"dtae", "date"},
+      {"categry", "category"},
+      {"categories", "category"},
+      {"descripton", "description"},
+      {"keyword", "keywords"},
+      {"tags", "keywords"},
+      {"identifer", "identifier"},
+      {"right", "rights"},
+      {"cover-image", "cover"},
+      {"covr", "cover"},
+      {"summary", "description"},
+      {"foo", NULL},
+      {"x", NULL},
+      {"layout", NULL},
+      {"permalink", NULL},
+      {"tl", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char src[128], text[256], want[256];
     (void)snprintf(src, sizeof src, "---\ntitle: x\n%s: 1\n---\n", cases[i].key);
     if (cases[i].hint)
-      (void)snprintf(want, sizeof want,
-                     "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored); did you mean '%s'?\n",
-                     cases[i].key, cases[i].hint);
+      (void)snprintf(
+          want, sizeof want,
+          "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored); did you mean '%s'?\n",
+          cases[i].key, cases[i].hint);
     else
-      (void)snprintf(want, sizeof want, "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored)\n",
-                     cases[i].key);
+      (void)snprintf(want, sizeof want,
+                     "terbit: warning: t.md:3:1: unknown front matter key '%s' (ignored)\n", cases[i].key);
     assert_int_equal(parse_capturing(f, src, text, sizeof text), 0);
     assert_string_equal(text, want);
   }
@@ -468,8 +479,8 @@ static void test_billion_laughs(void **state) {
   tb_buf_puts(&b, "---\ntitle: lol\n");
   tb_buf_puts(&b, "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
   for (char c = 'b'; c <= 'i'; c++)
-    tb_buf_printf(&b, "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c, c - 1, c - 1,
-                  c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
+    tb_buf_printf(&b, "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c, c - 1, c - 1, c - 1, c - 1,
+                  c - 1, c - 1, c - 1, c - 1, c - 1);
   tb_buf_puts(&b, "keywords: *i\n---\n");
   clock_t t0 = clock();
   fails_n(f, b.data, b.len, TB_ERR_YAML, 3, 4, "YAML anchors and aliases are not allowed");
@@ -501,7 +512,7 @@ static void test_multiple_documents(void **state) {
 
 static void test_lang(void **state) {
   fx *f = *state;
-  static const char *const good[] = {"ms", "id",  "en",    "en-GB", "zh-Hant-TW", "sr-Latn",
+  static const char *const good[] = {"ms",         "id",  "en",    "en-GB", "zh-Hant-TW", "sr-Latn",
                                      "de-CH-1996", "fil", "ms-MY", "EN-gb", "en-a-b1"};
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     char src[128];
@@ -516,26 +527,22 @@ static void test_lang(void **state) {
     snprintf(src, sizeof src, "---\ntitle: x\nlang:   %s\n---\n", bad[i]);
     fails(f, src, 3, 9, "lang: '");
   }
-  fails(f, "---\ntitle: x\nlang: en_GB\n---\n", 3, 7,
-        "lang: 'en_GB' is not a BCP 47 language tag");
+  fails(f, "---\ntitle: x\nlang: en_GB\n---\n", 3, 7, "lang: 'en_GB' is not a BCP 47 language tag");
 }
 
 static void test_date(void **state) {
   fx *f = *state;
-  static const char *const good[] = {"2024-02-29", "2000-02-29", "2023-12-31", "1999-01-01",
-                                     "0001-01-01"};
+  static const char *const good[] = {"2024-02-29", "2000-02-29", "2023-12-31", "1999-01-01", "0001-01-01"};
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     char src[128];
     snprintf(src, sizeof src, "---\ntitle: x\ndate: %s\n---\n", good[i]);
     ok(f, src);
     assert_string_equal(f->meta.date, good[i]);
   }
-  fails(f, "---\ntitle: x\ndate: 2023-02-30\n---\n", 3, 7,
-        "date: '2023-02-30' is not a real date");
-  static const char *const bad[] = {"2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01",
-                                    "2024-00-10", "2024-01-00", "2024-1-5",   "24-01-05",
-                                    "2024/01/05", "0000-01-01", "2024-01-05T10:00:00Z",
-                                    "tomorrow"};
+  fails(f, "---\ntitle: x\ndate: 2023-02-30\n---\n", 3, 7, "date: '2023-02-30' is not a real date");
+  static const char *const bad[] = {
+      "2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10",           "2024-01-00",
+      "2024-1-5",   "24-01-05",   "2024/01/05", "0000-01-01", "2024-01-05T10:00:00Z", "tomorrow"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char src[128];
     snprintf(src, sizeof src, "---\ntitle: x\nsubtitle: y\ndate: %s\n---\n", bad[i]);
@@ -617,8 +624,7 @@ static void test_limit_keys(void **state) {
   for (int i = 1; i <= TB_FRONTMATTER_MAX_ITEMS; i++)
     tb_buf_printf(&b, "k%d: 1\n", i);
   tb_buf_puts(&b, "---\n");
-  fails_n(f, b.data, b.len, TB_ERR_LIMIT, 3 + TB_FRONTMATTER_MAX_ITEMS - 1, 1,
-          "more than 1000 keys");
+  fails_n(f, b.data, b.len, TB_ERR_LIMIT, 3 + TB_FRONTMATTER_MAX_ITEMS - 1, 1, "more than 1000 keys");
   assert_int_equal(tb_warn_count(), TB_FRONTMATTER_MAX_ITEMS - 1);
   tb_buf_free(&b);
 }
@@ -643,8 +649,7 @@ static void test_null_err_allowed(void **state) {
   size_t off = 0;
   int line = 0;
   const char *src = "---\ntitle: [x]\n---\n";
-  assert_int_equal(
-      tb_frontmatter_parse(f->doc, &f->meta, "t.md", src, strlen(src), &off, &line, NULL), -1);
+  assert_int_equal(tb_frontmatter_parse(f->doc, &f->meta, "t.md", src, strlen(src), &off, &line, NULL), -1);
 }
 
 /* class: article or book, else an error at the value; tb_doc_is_book follows it, and without

@@ -64,9 +64,10 @@ static void test_inline_pairs_and_allowlist(void **state) {
 
 static void test_dropped_and_hostile(void **state) {
   (void)state;
-  tb_doc *d = load("<script>alert(1)</script>\n\n<iframe src=x>frame</iframe>\n\n"
-                   "<a href=\"javascript:alert(2)\" onclick=\"x()\">js</a> <a href=\" JaVa\tScRiPt:y\">js2</a> "
-                   "<a href=\"https://example.com\" style=\"c\">ok</a>\n\n<svg onload=\"z\"><text>svgtext</text></svg>\n");
+  tb_doc *d = load(
+      "<script>alert(1)</script>\n\n<iframe src=x>frame</iframe>\n\n"
+      "<a href=\"javascript:alert(2)\" onclick=\"x()\">js</a> <a href=\" JaVa\tScRiPt:y\">js2</a> "
+      "<a href=\"https://example.com\" style=\"c\">ok</a>\n\n<svg onload=\"z\"><text>svgtext</text></svg>\n");
   char *s = dump(d);
   assert_null(strstr(s, "alert"));
   assert_null(strstr(s, "frame"));
@@ -109,7 +110,8 @@ static void test_anchors_and_headings(void **state) {
   assert_true(tb_doc_find_heading(d, "hid") >= 0);
   assert_int_equal(d->headings[tb_doc_find_heading(d, "here")].level, 0);
   /* the HTML heading is in document order, between A and B, with its own id */
-  int a = tb_doc_find_heading(d, "a"), h = tb_doc_find_heading(d, "html-heading"), b = tb_doc_find_heading(d, "b");
+  int a = tb_doc_find_heading(d, "a"), h = tb_doc_find_heading(d, "html-heading"),
+      b = tb_doc_find_heading(d, "b");
   assert_true(a >= 0 && h > a && b > h);
   assert_int_equal(d->headings[h].level, 3);
   tb_doc_free(d);
@@ -145,9 +147,12 @@ static void test_deep_and_unclosed(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_inline_pairs_and_allowlist), cmocka_unit_test(test_dropped_and_hostile),
-      cmocka_unit_test(test_blocks_around_markdown),      cmocka_unit_test(test_anchors_and_headings),
-      cmocka_unit_test(test_table_spans),                 cmocka_unit_test(test_deep_and_unclosed),
+      cmocka_unit_test(test_inline_pairs_and_allowlist),
+      cmocka_unit_test(test_dropped_and_hostile),
+      cmocka_unit_test(test_blocks_around_markdown),
+      cmocka_unit_test(test_anchors_and_headings),
+      cmocka_unit_test(test_table_spans),
+      cmocka_unit_test(test_deep_and_unclosed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

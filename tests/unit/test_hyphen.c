@@ -120,14 +120,14 @@ static void test_malay_words(void **state) {
   check(ms, "di-gi-tal");
   check(ms, "struk-tur");
   check(ms, "sta-tis-tik");
-  check(ms, "stra-tegi");    /* s-tra-te-gi from the patterns; "gi" too short at the end */
-  check(ms, "kom-pi-lasi");  /* kom-pi-la-si minus the break before "si" */
+  check(ms, "stra-tegi");   /* s-tra-te-gi from the patterns; "gi" too short at the end */
+  check(ms, "kom-pi-lasi"); /* kom-pi-la-si minus the break before "si" */
   check(ms, "pro-fe-si-o-nal");
   check(ms, "pro-gram");
-  check(ms, "tran-saksi");   /* tran-s-ak-si from the patterns; Malay tran-sak-si */
-  check(ms, "de-ngan");      /* ng kept together */
+  check(ms, "tran-saksi"); /* tran-s-ak-si from the patterns; Malay tran-sak-si */
+  check(ms, "de-ngan");    /* ng kept together */
   check(ms, "ke-ba-nya-kan");
-  check(ms, "meng-gu-na-kan"); /* ng + g */
+  check(ms, "meng-gu-na-kan");  /* ng + g */
   check(ms, "meng-ha-bis-kan"); /* ng + h, not n + gh */
   check(ms, "per-khid-ma-tan"); /* kh kept */
   check(ms, "sya-ri-kat");
@@ -155,7 +155,7 @@ static void test_exceptions(void **state) {
   check(f->id, "eks-trak");
   check(f->ms, "Eks-trak");
   check(f->ms, "abs-trak");
-  check(f->ms, "abs-traksi");   /* abs-trak-si minus the 2-letter tail */
+  check(f->ms, "abs-traksi"); /* abs-trak-si minus the 2-letter tail */
   check(f->ms, "se-ti-a-u-saha");
   check(f->ms, "ba-gai-ma-na-pun");
   check(f->id, "ba-gai-ma-na-pun"); /* Indonesian mode alone gives ba-gai-man-a-pun */
@@ -183,22 +183,23 @@ static void test_english_words(void **state) {
   check(en, "type-set-ting");
   check(en, "doc-u-men-ta-tion");
   /* UTF-8: offsets are bytes, after the whole character */
-  check(en, "r\xc3\xa9-sum\xc3\xa9");              /* ré-sumé: offset 3, not 2 */
-  check(en, "en-cy-clop\xc3\xa6-dia");           /* encyclopæ-dia: offsets 2, 4, 10 */
-  check(en, "\xc5\x92u-vre");                    /* Œu-vre: capital outside Latin-1 */
-  check(en, "na\xc3\xafve");                     /* naïve: no break */
+  check(en, "r\xc3\xa9-sum\xc3\xa9");  /* ré-sumé: offset 3, not 2 */
+  check(en, "en-cy-clop\xc3\xa6-dia"); /* encyclopæ-dia: offsets 2, 4, 10 */
+  check(en, "\xc5\x92u-vre");          /* Œu-vre: capital outside Latin-1 */
+  check(en, "na\xc3\xafve");           /* naïve: no break */
 }
 
 static void test_latin1_mapping(void **state) {
   tb_hyphen *ms = ((fixture *)*state)->ms;
   /* The Indonesian dictionary is ISO-8859-1: positions come back per Latin-1 letter and are
    * mapped to UTF-8 byte offsets. */
-  check(ms, "p\xc3\xa8r-kara");        /* pèr-kara: offset 4 */
-  check(ms, "p\xc3\xa9ma-sa-ran");     /* péma-sa-ran: offsets 5, 7 */
-  check(ms, "pe-ma-sa-r\xc3\xa1n");    /* pe-ma-sa-rán */
-  check(ms, "\xc3\x89mile");           /* Émile: capital É lowered for the patterns */
+  check(ms, "p\xc3\xa8r-kara");     /* pèr-kara: offset 4 */
+  check(ms, "p\xc3\xa9ma-sa-ran");  /* péma-sa-ran: offsets 5, 7 */
+  check(ms, "pe-ma-sa-r\xc3\xa1n"); /* pe-ma-sa-rán */
+  check(ms, "\xc3\x89mile");        /* Émile: capital É lowered for the patterns */
   /* outside Latin-1: the dictionary cannot represent it */
-  none(ms, "pemasa\xc5\x99" "an"); /* ř */
+  none(ms, "pemasa\xc5\x99"
+           "an"); /* ř */
 }
 
 static void test_rejected(void **state) {
@@ -238,10 +239,10 @@ static void test_rejected(void **state) {
     none(h, "pemasaran_digital");
     none(h, "pemasaran ");
     none(h, " pemasaran");
-    none(h, "pema\xc2\xadsaran");          /* soft hyphen */
-    none(h, "pema\xe2\x80\x8bsaran");      /* zero-width space */
-    none(h, "r\x65\xcc\x81sume\xcc\x81s"); /* combining accents (NFD) */
-    none(h, "\xef\xac\x81nancial");        /* ﬁ ligature */
+    none(h, "pema\xc2\xadsaran");                                                /* soft hyphen */
+    none(h, "pema\xe2\x80\x8bsaran");                                            /* zero-width space */
+    none(h, "r\x65\xcc\x81sume\xcc\x81s");                                       /* combining accents (NFD) */
+    none(h, "\xef\xac\x81nancial");                                              /* ﬁ ligature */
     none(h, "\xce\xb1\xce\xbb\xcf\x86\xce\xb1\xce\xb2\xce\xb7\xcf\x84\xce\xbf"); /* Greek */
     none(h, "pema\tsaran");
     check_none(h, "pema\0saran", 10);
@@ -254,14 +255,14 @@ static void test_invalid_utf8(void **state) {
   for (size_t i = 0; i < 2; i++) {
     tb_hyphen *h = hs[i];
     none(h, "pemasaran\xff");
-    none(h, "\xc3\x28pemasaran");        /* bad continuation */
-    none(h, "pemasar\xc3");              /* truncated */
-    none(h, "\xc0\xa1pemasaran");        /* overlong */
-    none(h, "pema\xe0\x80\xa1saran");    /* overlong, 3 bytes */
-    none(h, "pema\xed\xa0\x80saran");    /* surrogate */
+    none(h, "\xc3\x28pemasaran");         /* bad continuation */
+    none(h, "pemasar\xc3");               /* truncated */
+    none(h, "\xc0\xa1pemasaran");         /* overlong */
+    none(h, "pema\xe0\x80\xa1saran");     /* overlong, 3 bytes */
+    none(h, "pema\xed\xa0\x80saran");     /* surrogate */
     none(h, "pema\xf4\x90\x80\x80saran"); /* above U+10FFFF */
-    none(h, "\xa9pemasaran");            /* lone continuation */
-    none(h, "pemasaran\xe2\x82");        /* truncated 3-byte sequence */
+    none(h, "\xa9pemasaran");             /* lone continuation */
+    none(h, "pemasaran\xe2\x82");         /* truncated 3-byte sequence */
   }
 }
 
@@ -328,8 +329,8 @@ static void test_lang_tags(void **state) {
   for (size_t i = 0; i < NOK; i++)
     tb_hyphen_free(h[i]);
 
-  const char *bad[] = {"ja", "ja-JP", "", "m", "e", "msa", "enx", "english", "malay", "ms-Arab",
-                       "ms-arab-MY", "en-Dsrt", "de", "fr-FR", "-ms", "jv", "su", "zh"};
+  const char *bad[] = {"ja",      "ja-JP",      "",        "m",  "e",     "msa", "enx", "english", "malay",
+                       "ms-Arab", "ms-arab-MY", "en-Dsrt", "de", "fr-FR", "-ms", "jv",  "su",      "zh"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     if (tb_hyphen_new(bad[i], DICT_DIR))
       fail_msg("tb_hyphen_new(\"%s\") should be NULL", bad[i]);
@@ -374,9 +375,9 @@ static void check_invariants(tb_hyphen *h, const char *w, size_t len) {
 static void test_random_input(void **state) {
   fixture *f = *state;
   tb_hyphen *hs[] = {f->ms, f->id, f->en};
-  static const char *const pieces[] = {"a", "e", "i", "o", "u", "ng", "ny", "sy", "kh", "gh",
-                                       "str", "k", "s", "t", "r", "m", "p", "b", "l", "n",
-                                       "\xc3\xa9", "\xc3\xa6", "\xc5\x93", "\xe1\xba\xa1", "y"};
+  static const char *const pieces[] = {
+      "a", "e", "i", "o", "u", "ng", "ny", "sy",       "kh",       "gh",       "str",          "k", "s",
+      "t", "r", "m", "p", "b", "l",  "n",  "\xc3\xa9", "\xc3\xa6", "\xc5\x93", "\xe1\xba\xa1", "y"};
   uint32_t s = 0x9e3779b9u;
   char w[400];
   for (int iter = 0; iter < 6000; iter++) {
@@ -405,9 +406,9 @@ static void test_random_input(void **state) {
 static void test_builtin_equals_parsed(void **state) {
   (void)state;
   static const char *const langs[] = {"ms", "id", "en"};
-  static const char *const pieces[] = {"a", "e", "i", "o", "u", "ng", "ny", "sy", "kh", "gh", "str",
-                                       "k", "s", "t", "r", "m", "p", "b", "l", "n", "ti", "on", "er",
-                                       "ing", "pe", "ber", "kan", "an", "\xc3\xa9", "y", "w", "c", "h"};
+  static const char *const pieces[] = {
+      "a", "e", "i", "o",  "u",  "ng", "ny",  "sy", "kh",  "gh",  "str", "k",        "s", "t", "r", "m", "p",
+      "b", "l", "n", "ti", "on", "er", "ing", "pe", "ber", "kan", "an",  "\xc3\xa9", "y", "w", "c", "h"};
   for (size_t li = 0; li < 3; li++) {
     tb_hyphen *b = tb_hyphen_new(langs[li], DICT_DIR);
     tb_hyphen *p = tb_hyphen_new_parsed(langs[li], DICT_DIR);
@@ -462,11 +463,16 @@ static void test_builtin_equals_parsed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_equals_parsed),
-      cmocka_unit_test(test_malay_words),   cmocka_unit_test(test_indonesian_words),
-      cmocka_unit_test(test_exceptions),    cmocka_unit_test(test_english_words),
-      cmocka_unit_test(test_latin1_mapping), cmocka_unit_test(test_rejected),
-      cmocka_unit_test(test_invalid_utf8),  cmocka_unit_test(test_limits),
-      cmocka_unit_test(test_lang_tags),     cmocka_unit_test(test_random_input),
+      cmocka_unit_test(test_malay_words),
+      cmocka_unit_test(test_indonesian_words),
+      cmocka_unit_test(test_exceptions),
+      cmocka_unit_test(test_english_words),
+      cmocka_unit_test(test_latin1_mapping),
+      cmocka_unit_test(test_rejected),
+      cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_lang_tags),
+      cmocka_unit_test(test_random_input),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -93,9 +93,9 @@ static void test_png_checked_through(void **state) {
 static void test_jpeg_must_be_complete(void **state) {
   (void)state;
   /* SOI, SOF0 (8x8, 1 component), SOS header, a little data, EOI */
-  static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01,
-                                      0x01, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F,
-                                      0x00, 0x12, 0x34, 0xFF, 0xD9};
+  static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00,
+                                      0x08, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01,
+                                      0x01, 0x00, 0x00, 0x3F, 0x00, 0x12, 0x34, 0xFF, 0xD9};
   tb_doc *doc = tb_doc_new();
   write_file("whole.jpg", jpg, sizeof jpg);
   assert_true(resolves(doc, "whole.jpg"));
@@ -110,9 +110,9 @@ static void test_kinds(void **state) {
   (void)state;
   unsigned char png[4096];
   size_t n = make_png(png, 20, 10, 0);
-  static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x06, 0x00, 0x07, 0x01,
-                                      0x01, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F,
-                                      0x00, 0x12, 0x34, 0xFF, 0xD9};
+  static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x06, 0x00,
+                                      0x07, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01,
+                                      0x01, 0x00, 0x00, 0x3F, 0x00, 0x12, 0x34, 0xFF, 0xD9};
   assert_int_equal(tb_image_kind_of(png, n), TB_IMAGE_PNG);
   assert_int_equal(tb_image_kind_of(png, 8), TB_IMAGE_PNG);
   assert_int_equal(tb_image_kind_of(png, 7), TB_IMAGE_NONE);
@@ -206,7 +206,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  const char *names[] = {"good.png", "short.png", "flipped.png", "half.png", "whole.jpg", "cut.jpg", "out.png"};
+  const char *names[] = {"good.png",  "short.png", "flipped.png", "half.png",
+                         "whole.jpg", "cut.jpg",   "out.png"};
   char p[128];
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     snprintf(p, sizeof p, "%s/%s", dir, names[i]);

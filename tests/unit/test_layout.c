@@ -87,8 +87,8 @@ static void assert_inside_margins(const tb_layout *lo) {
         fail_msg("page %zu: '%.*s': width %.3f recorded, %.3f drawn", p + 1, (int)d->len, d->text, d->w,
                  draw_width(d));
       if (d->x < lo->text_x0 - 0.01f || right > lo->text_x1 + 0.05f || d->y < 20 || d->y > lo->page_h - 20)
-        fail_msg("page %zu: '%.*s' at %.1f..%.1f, y %.1f is outside the page's text area", p + 1,
-                 (int)d->len, d->text, d->x, right, d->y);
+        fail_msg("page %zu: '%.*s' at %.1f..%.1f, y %.1f is outside the page's text area", p + 1, (int)d->len,
+                 d->text, d->x, right, d->y);
     }
 }
 
@@ -182,7 +182,8 @@ static void test_long_word_is_broken_inside_margins(void **state) {
   size_t n = strlen(src);
   for (int i = 0; i < 20000; i++)
     src[n++] = (char)('a' + i % 26);
-  strcpy(src + n, " end, and https://example.com/a/very/long/path/that/goes/on/and/on/and/on/and/on/forever/ok.\n");
+  strcpy(src + n,
+         " end, and https://example.com/a/very/long/path/that/goes/on/and/on/and/on/and/on/forever/ok.\n");
   laid r = lay(src, TB_PAPER_A4);
   assert_true(r.lo->npages > 3);
   assert_inside_margins(r.lo);
@@ -196,8 +197,10 @@ static void test_heading_never_last_on_page(void **state) {
   char *src = malloc(200000);
   strcpy(src, "---\ntitle: Many\nlang: en\n---\n\n# Chapter\n\n");
   for (int i = 0; i < 120; i++)
-    sprintf(src + strlen(src), "## Section %d\n\nA paragraph of several words that runs over two lines at least, "
-                               "so that it can be split, and a second sentence to make it longer still.\n\n", i);
+    sprintf(src + strlen(src),
+            "## Section %d\n\nA paragraph of several words that runs over two lines at least, "
+            "so that it can be split, and a second sentence to make it longer still.\n\n",
+            i);
   laid r = lay(src, TB_PAPER_A5);
   const tb_layout *lo = r.lo;
   for (size_t h = 0; h < r.doc->nheadings; h++) {
@@ -293,7 +296,8 @@ static void test_article_sections_flow(void **state) {
 /* A book opens each chapter on a page, the same sections as '#' chapters or class: book. */
 static void test_book_chapters_open_pages(void **state) {
   (void)state;
-  const char *fronts[] = {"---\ntitle: Book\nlang: en\n---\n\n", "---\ntitle: Book\nlang: en\nclass: book\n---\n\n"};
+  const char *fronts[] = {"---\ntitle: Book\nlang: en\n---\n\n",
+                          "---\ntitle: Book\nlang: en\nclass: book\n---\n\n"};
   const char *marks[] = {"#", "##"};
   for (int k = 0; k < 2; k++) {
     char *src = sections(fronts[k], marks[k], 12);
@@ -335,11 +339,12 @@ static void test_heading_keeps_two_lines(void **state) {
     int below = 0;
     for (size_t k = 0; k < lo->pages[pg].ndraws; k++) {
       const tb_draw *d = &lo->pages[pg].draws[k];
-      below += d->kind == TB_DRAW_TEXT && d->size > 9.5f && d->y < lo->heading_y[0] - 20.0f &&
-               d->len >= 3 && (!strncmp(d->text, "one", 3) || !strncmp(d->text, "two", 3));
+      below += d->kind == TB_DRAW_TEXT && d->size > 9.5f && d->y < lo->heading_y[0] - 20.0f && d->len >= 3 &&
+               (!strncmp(d->text, "one", 3) || !strncmp(d->text, "two", 3));
     }
     if (below < 2)
-      fail_msg("with %d lines before, the heading keeps %d lines on page %s", fill, below, lo->info[pg].label);
+      fail_msg("with %d lines before, the heading keeps %d lines on page %s", fill, below,
+               lo->info[pg].label);
     unlay(&r);
     free(src);
   }
@@ -413,7 +418,7 @@ static void test_no_empty_contents_page(void **state) {
 typedef struct told {
   tb_page_info pages[TOLD_MAX]; /* the first TOLD_MAX pages told */
   size_t n, calls;
-  size_t total;  /* every page told, kept or not */
+  size_t total; /* every page told, kept or not */
   size_t chapters_done;
   bool order_ok;
 } told;
@@ -475,7 +480,7 @@ static void test_pages_told_as_laid_out(void **state) {
       strcat(src, i % 10 == 9 ? "Ayat penutup perenggan.\n\n" : "Perkataan yang cukup panjang untuk baris. ");
   }
   check_told(src, 6);
-  check_told("---\ntitle: T\n---\n", 1);                /* no page of its own: one is made */
+  check_told("---\ntitle: T\n---\n", 1);                           /* no page of its own: one is made */
   check_told("---\ntitle: T\n---\n# Satu\n\n# Dua\n\nTeks.\n", 2); /* an empty chapter still opens a page */
 }
 

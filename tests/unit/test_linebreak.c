@@ -117,8 +117,7 @@ static double ref_width(const tb_lb_params *q, size_t line) {
 }
 
 /* Ratio of the line [s, b) broken at b. */
-static double ref_ratio(const para *p, const tb_lb_params *q, size_t s, size_t b, size_t line,
-                        double *over) {
+static double ref_ratio(const para *p, const tb_lb_params *q, size_t s, size_t b, size_t line, double *over) {
   double l = 0, y = 0, z = 0;
   int fils = 0;
   for (size_t i = s; i < b; i++) {
@@ -153,8 +152,7 @@ static int ref_fitness(double r) { return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ?
 
 /* Total demerits of the breaking ends[0..k), or NAN when a line is not within tol or the
    breaking is malformed. */
-static double ref_total(const para *p, const tb_lb_params *q, double tol, const size_t *ends,
-                        size_t k) {
+static double ref_total(const para *p, const tb_lb_params *q, double tol, const size_t *ends, size_t k) {
   double total = 0;
   size_t s = 0;
   int pfit = 1;
@@ -244,8 +242,8 @@ static void check_structure(const para *p, const tb_lb_line *ln, size_t k) {
     assert_true(ref_legal(p, ln[i].end));
     assert_true(ln[i].ratio >= -1);
     assert_false(isnan(ln[i].ratio) || isinf(ln[i].ratio));
-    bool hy = ln[i].end < p->n && p->it[ln[i].end].type == TB_LB_PENALTY &&
-              p->it[ln[i].end].flagged && p->it[ln[i].end].width > 0;
+    bool hy = ln[i].end < p->n && p->it[ln[i].end].type == TB_LB_PENALTY && p->it[ln[i].end].flagged &&
+              p->it[ln[i].end].width > 0;
     assert_int_equal(ln[i].hyphenated, hy);
     prev_end = ln[i].end;
   }
@@ -574,7 +572,7 @@ static void test_last_line_modes(void **state) {
   tb_lb_params q = params1(&w, 1);
   q.last_line_ragged = false;
   metrics m = M;
-  m.fil = 4; /* finite */
+  m.fil = 4;                   /* finite */
   para p = text("aaa bb", &m); /* 6 wide, stretch 1 + 4 = 5: r = 4/5 */
   tb_lb_line *ln;
   size_t k = run(&p, &q, &ln);
@@ -662,8 +660,7 @@ static void test_fitness_class_boundaries(void **state) {
      (1570.5, tight): 13670.5. The alternative [6,11) 8 wide, stretch 5: r 0.6 (998.56) is
      loose, so +3000 after the tight line, then [12,15) 100: 16198.56. Were r 0.6 decent, it
      would win at 13198.56. */
-  const double hi[] = {2, 2, 1, 1, 4, 2, 0.5, 2, 4, 1, 3, 1, 1, 2, 2, 2, 2, 2, 3, 0.5, 1, 2,
-                       1, 0.5, 3};
+  const double hi[] = {2, 2, 1, 1, 4, 2, 0.5, 2, 4, 1, 3, 1, 1, 2, 2, 2, 2, 2, 3, 0.5, 1, 2, 1, 0.5, 3};
   double w = 11;
   tb_lb_params q = params1(&w, 1);
   para p = glue_para(hi, sizeof hi / sizeof *hi);
@@ -681,8 +678,7 @@ static void test_fitness_class_boundaries(void **state) {
   /* Width 12. [0,7) 14 wide, shrink 2.5: r -0.8 (3745.44), [8,15) ragged (100): 3845.44.
      [0,5) r 2/3.5 (821.33, loose) then [6,15) 14 wide, shrink 3.5: r -4/7 is tight, +3000:
      4642.66. Were -4/7 decent: 1642.66. */
-  const double lo[] = {1, 2, 0.5, 1, 2, 2, 3, 1, 3, 2, 1, 0.5, 2, 2, 2, 0.5, 1, 2, 1, 2, 2,
-                       1, 2, 1, 4};
+  const double lo[] = {1, 2, 0.5, 1, 2, 2, 3, 1, 3, 2, 1, 0.5, 2, 2, 2, 0.5, 1, 2, 1, 2, 2, 1, 2, 1, 4};
   w = 12;
   p = glue_para(lo, sizeof lo / sizeof *lo);
   k = run(&p, &q, &ln);
@@ -825,13 +821,11 @@ static void test_random_vs_brute_force(void **state) {
           fprintf(stderr, "widths:");
           for (size_t i = 0; i < nw; i++)
             fprintf(stderr, " %g", w[i]);
-          fprintf(stderr, " tol %g max %g lp %g fd %g gd %g ragged %d\n", q.tolerance,
-                  q.max_tolerance, q.line_penalty, q.flagged_demerits, q.fitness_demerits,
-                  q.last_line_ragged);
+          fprintf(stderr, " tol %g max %g lp %g fd %g gd %g ragged %d\n", q.tolerance, q.max_tolerance,
+                  q.line_penalty, q.flagged_demerits, q.fitness_demerits, q.last_line_ragged);
           for (size_t i = 0; i < p.n; i++)
-            fprintf(stderr, "  %zu: %d w %g y %g z %g p %g f %d\n", i, (int)p.it[i].type,
-                    p.it[i].width, p.it[i].stretch, p.it[i].shrink, p.it[i].penalty,
-                    p.it[i].flagged);
+            fprintf(stderr, "  %zu: %d w %g y %g z %g p %g f %d\n", i, (int)p.it[i].type, p.it[i].width,
+                    p.it[i].stretch, p.it[i].shrink, p.it[i].penalty, p.it[i].flagged);
           for (size_t i = 0; i < k; i++)
             fprintf(stderr, "  line [%zu,%zu) r %g%s\n", ln[i].start, ln[i].end, ln[i].ratio,
                     ln[i].overfull ? " overfull" : "");

@@ -47,7 +47,7 @@ static void test_heading_ids_unique_and_stable(void **state) {
   assert_string_equal(d->headings[2].id, "keanehan-2");
   assert_string_equal(d->headings[3].id, "di-mana-ia-berfungsi");
   assert_string_equal(d->headings[4].id, "h-2024-plan"); /* XML ids may not start with a digit */
-  assert_string_equal(d->headings[5].id, "bahagian");     /* an empty heading still gets an id */
+  assert_string_equal(d->headings[5].id, "bahagian");    /* an empty heading still gets an id */
   assert_string_equal(d->headings[6].id, "h-kandungan"); /* reserved for the contents */
   assert_string_equal(d->headings[3].text, "Di mana ia berfungsi?");
   tb_doc_free(d);
@@ -175,7 +175,8 @@ static void test_identifier_stable_and_given(void **state) {
   (void)state;
   tb_error err;
   tb_doc *a = load("---\ntitle: T\n---\nx\n", &err), *b = load("---\ntitle: T\n---\nx\n", &err),
-         *c = load("---\ntitle: T\n---\ny\n", &err), *g = load("---\ntitle: T\nidentifier: isbn:123\n---\n", &err);
+         *c = load("---\ntitle: T\n---\ny\n", &err),
+         *g = load("---\ntitle: T\nidentifier: isbn:123\n---\n", &err);
   assert_string_equal(a->uuid, b->uuid);
   assert_string_not_equal(a->uuid, c->uuid);
   assert_memory_equal(a->uuid, "urn:uuid:", 9);

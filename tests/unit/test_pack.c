@@ -37,7 +37,8 @@ static void test_minify(void **state) {
 static size_t libharu_file(char *out, size_t cap) {
   static const char *const objs[] = {
       "1 0 obj\n<<\n/Type /Catalog\n/Pages 4 0 R\n>>\nendobj\n",
-      "2 0 obj\n<<\n/Length 3 0 R\n/Filter [ /FlateDecode ]\n>>\nstream\r\nendobj endstream\nendstream\nendobj\n",
+      "2 0 obj\n<<\n/Length 3 0 R\n/Filter [ /FlateDecode ]\n>>\nstream\r\nendobj "
+      "endstream\nendstream\nendobj\n",
       "3 0 obj\n17\nendobj\n",
       "4 0 obj\n<<\n/Type /Pages\n/Count 0\n>>\nendobj\n",
   };
@@ -50,7 +51,8 @@ static size_t libharu_file(char *out, size_t cap) {
   n += (size_t)snprintf(out + n, cap - n, "xref\n0 5\n0000000000 65535 f\r\n");
   for (int i = 1; i <= 4; i++)
     n += (size_t)snprintf(out + n, cap - n, "%010zu 00000 n\r\n", off[i]);
-  n += (size_t)snprintf(out + n, cap - n, "trailer\n<<\n/Root 1 0 R\n/Size 5\n>>\nstartxref\n%zu\n%%%%EOF\n", x);
+  n += (size_t)snprintf(out + n, cap - n, "trailer\n<<\n/Root 1 0 R\n/Size 5\n>>\nstartxref\n%zu\n%%%%EOF\n",
+                        x);
   return n;
 }
 
@@ -89,39 +91,42 @@ static void test_copy(void **state) {
 
   assert_memory_equal(out, "%PDF-1.5\n", 9);
   /* the stream: its bytes as they were (an "endobj" inside included), its /Length direct */
-  static const char stream[] = "2 0 obj\n<</Filter[/FlateDecode]/Length 17>>\nstream\nendobj endstream\n\nendstream";
+  static const char stream[] =
+      "2 0 obj\n<</Filter[/FlateDecode]/Length 17>>\nstream\nendobj endstream\n\nendstream";
   assert_non_null(memmem(out, len, stream, sizeof stream - 1));
   assert_null(memmem(out, len, "\nxref\n", 6)); /* no classic table */
   /* the cross-reference stream: at startxref, 7 objects (the object stream 5, itself 6) */
   const char *sx = memmem(out, len, "startxref\n", 10);
   assert_non_null(sx);
   long at = strtol(sx + 10, NULL, 10);
-  assert_memory_equal(out + at, "6 0 obj\n<</Type/XRef/Size 7/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length ", 73);
+  assert_memory_equal(out + at, "6 0 obj\n<</Type/XRef/Size 7/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length ",
+                      73);
   long zlen = strtol(out + at + 73, NULL, 10);
   const char *z = strstr(out + at, "stream\n") + 7;
   unsigned char rows[7 * 7];
   uLongf got = sizeof rows;
   assert_int_equal(uncompress(rows, &got, (const Bytef *)z, (uLong)zlen), Z_OK);
   assert_int_equal(got, sizeof rows);
-  assert_int_equal(rows[0], 0);               /* 0: free */
-  assert_int_equal(rows[7], 2);               /* 1: the catalog, in object stream 5, first */
+  assert_int_equal(rows[0], 0); /* 0: free */
+  assert_int_equal(rows[7], 2); /* 1: the catalog, in object stream 5, first */
   assert_int_equal(be(rows + 8, 4), 5);
   assert_int_equal(be(rows + 12, 2), 0);
-  assert_int_equal(rows[14], 1);              /* 2: the stream, where it says */
+  assert_int_equal(rows[14], 1); /* 2: the stream, where it says */
   assert_memory_equal(out + be(rows + 15, 4), "2 0 obj\n", 8);
-  assert_int_equal(rows[21], 0);              /* 3: its /Length object, gone */
-  assert_int_equal(rows[28], 2);              /* 4: the hook's, second in the object stream */
+  assert_int_equal(rows[21], 0); /* 3: its /Length object, gone */
+  assert_int_equal(rows[28], 2); /* 4: the hook's, second in the object stream */
   assert_int_equal(be(rows + 33, 2), 1);
-  assert_int_equal(rows[35], 1);              /* 5: the object stream */
+  assert_int_equal(rows[35], 1); /* 5: the object stream */
   assert_memory_equal(out + be(rows + 36, 4), "5 0 obj\n<</Type/ObjStm/N 2/First ", 33);
-  assert_int_equal(rows[42], 1);              /* 6: the cross-reference stream */
+  assert_int_equal(rows[42], 1); /* 6: the cross-reference stream */
   assert_int_equal((long)be(rows + 43, 4), at);
   /* the object stream's text */
   const char *os = out + be(rows + 36, 4);
   long olen = strtol(strstr(os, "/Length ") + 8, NULL, 10);
   char text[512];
   got = sizeof text - 1;
-  assert_int_equal(uncompress((Bytef *)text, &got, (const Bytef *)strstr(os, "stream\n") + 7, (uLong)olen), Z_OK);
+  assert_int_equal(uncompress((Bytef *)text, &got, (const Bytef *)strstr(os, "stream\n") + 7, (uLong)olen),
+                   Z_OK);
   text[got] = 0;
   assert_non_null(strstr(text, "<</Type/Catalog/Pages 4 0 R>>\n<</Type/Pages/Count 0/Kids[]>>"));
   free(out);

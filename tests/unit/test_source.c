@@ -30,7 +30,8 @@ static void put_utf8(tb_buf *b, uint32_t cp) {
   else if (cp < 0x800)
     u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
   else if (cp < 0x10000)
-    u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+    u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
   else
     u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
     u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
@@ -110,8 +111,10 @@ static void test_github_slugger_fixtures(void **state) {
       json_string(&p, &key);
       p = strchr(p, '"');
       assert_non_null(p);
-      tb_buf *dst = !strcmp(key.data, "name") ? &name : !strcmp(key.data, "input") ? &input
-                  : !strcmp(key.data, "expected") ? &expected : &got;
+      tb_buf *dst = !strcmp(key.data, "name")       ? &name
+                    : !strcmp(key.data, "input")    ? &input
+                    : !strcmp(key.data, "expected") ? &expected
+                                                    : &got;
       json_string(&p, dst);
       have_in |= dst == &input;
       have_exp |= dst == &expected;
@@ -145,7 +148,7 @@ static void test_slug_examples(void **state) {
       {"Rust's editions", "rusts-editions"},
       {"A - B", "a---b"},
       {"Bab 1: Pengenalan", "bab-1-pengenalan"},
-      {"ΑΣ", "ας"},       /* final sigma */
+      {"ΑΣ", "ας"}, /* final sigma */
       {"ΣΑ", "σα"},
       {"İstanbul", "i\xCC\x87stanbul"}, /* JavaScript lower-cases U+0130 to two code points */
       {"Ⓐ circled", "ⓐ-circled"},       /* Alphabetic symbols stay */
@@ -311,7 +314,8 @@ static void test_links_across_files(void **state) {
 static void test_lang_guess(void **state) {
   (void)state;
   int ms, en;
-  assert_string_equal(tb_lang_guess("This is the text of the book, and it is in English.", 52, &ms, &en), "en");
+  assert_string_equal(tb_lang_guess("This is the text of the book, and it is in English.", 52, &ms, &en),
+                      "en");
   assert_true(en > ms);
   const char *m = "Buku ini ialah untuk anda yang mahu belajar dengan cepat dan mudah.";
   assert_string_equal(tb_lang_guess(m, strlen(m), &ms, &en), "ms");

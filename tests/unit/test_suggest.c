@@ -17,16 +17,16 @@ static void test_distance(void **state) {
   assert_int_equal(dist("", "abc"), 3);
   assert_int_equal(dist("abc", ""), 3);
   assert_int_equal(dist("author", "author"), 0);
-  assert_int_equal(dist("autor", "author"), 1);    /* a byte left out */
-  assert_int_equal(dist("authors", "author"), 1);  /* one too many */
-  assert_int_equal(dist("titke", "title"), 1);     /* one replaced */
-  assert_int_equal(dist("titel", "title"), 1);     /* two swapped: one edit, not two */
+  assert_int_equal(dist("autor", "author"), 1);   /* a byte left out */
+  assert_int_equal(dist("authors", "author"), 1); /* one too many */
+  assert_int_equal(dist("titke", "title"), 1);    /* one replaced */
+  assert_int_equal(dist("titel", "title"), 1);    /* two swapped: one edit, not two */
   assert_int_equal(dist("dtae", "date"), 1);
-  assert_int_equal(dist("ca", "abc"), 3);          /* optimal string alignment: no edit twice */
-  assert_int_equal(dist("TITLE", "title"), 0);     /* ASCII case aside */
+  assert_int_equal(dist("ca", "abc"), 3);      /* optimal string alignment: no edit twice */
+  assert_int_equal(dist("TITLE", "title"), 0); /* ASCII case aside */
   assert_int_equal(dist("language", "lang"), 4);
   assert_int_equal(dist("kitten", "sitting"), 3);
-  assert_int_equal(dist("\xc3\xa9", "e"), 2);      /* bytes, not characters */
+  assert_int_equal(dist("\xc3\xa9", "e"), 2); /* bytes, not characters */
   char longer[TB_SUGGEST_MAX_LEN + 2];
   memset(longer, 'a', sizeof longer - 1);
   longer[sizeof longer - 1] = 0;
@@ -46,15 +46,15 @@ static void test_suggest(void **state) {
   assert_string_equal(tb_suggest("papers", 6, names, n, 2), "paper");
   assert_string_equal(tb_suggest("datx", 4, names, n, 2), "date"); /* a tie: the first listed */
   assert_string_equal(tb_suggest("dat", 3, names, n, 1), "date");
-  assert_null(tb_suggest("format", 6, names, n, 2));               /* nothing close */
+  assert_null(tb_suggest("format", 6, names, n, 2)); /* nothing close */
   assert_string_equal(tb_suggest("otput", 5, names, n, 1), "output");
-  assert_null(tb_suggest("otpt", 4, names, n, 1));                 /* two edits, one allowed */
+  assert_null(tb_suggest("otpt", 4, names, n, 1)); /* two edits, one allowed */
   assert_string_equal(tb_suggest("otpt", 4, names, n, 2), "output");
-  assert_null(tb_suggest("x", 1, names, n, 2));                    /* all of a short word replaced */
+  assert_null(tb_suggest("x", 1, names, n, 2)); /* all of a short word replaced */
   assert_string_equal(tb_suggest("pd", 2, names, n, 2), "pdf");
   assert_null(tb_suggest("", 0, names, n, 2));
   assert_null(tb_suggest("epbu", 4, names, 0, 2));
-  assert_string_equal(tb_suggest("pdfx", 3, names, n, 2), "pdf");  /* wlen bytes only */
+  assert_string_equal(tb_suggest("pdfx", 3, names, n, 2), "pdf"); /* wlen bytes only */
 }
 
 int main(void) {

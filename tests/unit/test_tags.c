@@ -52,9 +52,9 @@ static void test_tree(void **state) {
   (void)state;
   /* 1 Document; 2 Sect; 3 P holding 4 Link; 5 L > 6 LI > 7 Lbl, 8 LBody > 9 P; 10 Figure; 11 P
    * never drawn */
-  tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1}, {TB_ROLE_P, 2},
-                     {TB_ROLE_LINK, 3}, {TB_ROLE_L, 2},        {TB_ROLE_LI, 5},  {TB_ROLE_LBL, 6},
-                     {TB_ROLE_LBODY, 6}, {TB_ROLE_P, 8},      {TB_ROLE_FIGURE, 2}, {TB_ROLE_P, 2}};
+  tb_elem elems[] = {{TB_ROLE_NONE, 0},  {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1},   {TB_ROLE_P, 2},
+                     {TB_ROLE_LINK, 3},  {TB_ROLE_L, 2},        {TB_ROLE_LI, 5},     {TB_ROLE_LBL, 6},
+                     {TB_ROLE_LBODY, 6}, {TB_ROLE_P, 8},        {TB_ROLE_FIGURE, 2}, {TB_ROLE_P, 2}};
   tb_elem_attr attrs[] = {{2, NULL, "en"}, {10, "Titik \xE2\x80\x9Cmerah\xE2\x80\x9D", NULL}};
   tb_layout lo;
   memset(&lo, 0, sizeof lo);
@@ -133,10 +133,13 @@ static void test_tree(void **state) {
   /* the P that goes on to page 1: a marked-content reference there */
   assert_non_null(strstr(objs, "<</S/P/P 37 0 R/Pg 10 0 R/K[4 <</Type/MCR/Pg 11 0 R/MCID 1>>]>>"));
   /* the figure and its alternate text (UTF-16BE: the curly quotes are U+201C and U+201D) */
-  assert_non_null(strstr(objs, "<</S/Figure/P 31 0 R/Pg 11 0 R/Alt<FEFF0054006900740069006B0020201C006D0065007200610068201D>/K 0>>"));
+  assert_non_null(strstr(
+      objs,
+      "<</S/Figure/P 31 0 R/Pg 11 0 R/Alt<FEFF0054006900740069006B0020201C006D0065007200610068201D>/K 0>>"));
   assert_null(strstr(objs, "41 0 R")); /* nothing after the parent tree is an element */
   /* the parent tree: page 0's five MCIDs, page 1's two, then the annotation */
-  assert_non_null(strstr(objs, "<</Nums[0[32 0 R 33 0 R 32 0 R 36 0 R 38 0 R]\n1[39 0 R 38 0 R]\n2 33 0 R]>>"));
+  assert_non_null(
+      strstr(objs, "<</Nums[0[32 0 R 33 0 R 32 0 R 36 0 R 38 0 R]\n1[39 0 R 38 0 R]\n2 33 0 R]>>"));
   /* one cross-reference stream for everything: the object stream is 41, the stream itself 42 */
   static const char xref[] = "42 0 obj\n<</Type/XRef/Size 43/W[1 4 2]/Root 1 0 R/Info 3 0 R"
                              "/ID[<AB000000000000000000000000000000><AB000000000000000000000000000000>]/";
@@ -175,9 +178,9 @@ static char *packed(tb_tags *t, unsigned first, unsigned root, size_t *n_out, ch
 static void ua_tree(const char *alt) {
   /* 1 Document > 2 Sect > 3 H1, 4 H3, 5 H4, 6 H2, 7 Table > 8 TR > 9 TH; 10 Note, 11 Note,
    * 12 P > 13 Link; 14 Figure */
-  static tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1}, {TB_ROLE_H1, 2},
-                            {TB_ROLE_H3, 2},   {TB_ROLE_H4, 2},       {TB_ROLE_H2, 2},   {TB_ROLE_TABLE, 2},
-                            {TB_ROLE_TR, 7},   {TB_ROLE_TH, 8},       {TB_ROLE_NOTE, 1}, {TB_ROLE_NOTE, 1},
+  static tb_elem elems[] = {{TB_ROLE_NONE, 0}, {TB_ROLE_DOCUMENT, 0}, {TB_ROLE_SECT, 1},  {TB_ROLE_H1, 2},
+                            {TB_ROLE_H3, 2},   {TB_ROLE_H4, 2},       {TB_ROLE_H2, 2},    {TB_ROLE_TABLE, 2},
+                            {TB_ROLE_TR, 7},   {TB_ROLE_TH, 8},       {TB_ROLE_NOTE, 1},  {TB_ROLE_NOTE, 1},
                             {TB_ROLE_P, 2},    {TB_ROLE_LINK, 12},    {TB_ROLE_FIGURE, 2}};
   tb_elem_attr attrs[] = {{14, alt, NULL}};
   static const char *authors[] = {"A <&> B"};

@@ -28,8 +28,8 @@ static void test_strict_boundaries(void **state) {
       {"\xC2\x80", 2, 0x80},
       {"\xDF\xBF", 2, 0x7FF},
       {"\xE0\xA0\x80", 3, 0x800},
-      {"\xED\x9F\xBF", 3, 0xD7FF},  /* just below the surrogates */
-      {"\xEE\x80\x80", 3, 0xE000},  /* just above them */
+      {"\xED\x9F\xBF", 3, 0xD7FF}, /* just below the surrogates */
+      {"\xEE\x80\x80", 3, 0xE000}, /* just above them */
       {"\xEF\xBF\xBF", 3, 0xFFFF},
       {"\xF0\x90\x80\x80", 4, 0x10000},
       {"\xF4\x8F\xBF\xBF", 4, 0x10FFFF},
@@ -207,10 +207,14 @@ static void test_is_cont(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_strict_boundaries), cmocka_unit_test(test_strict_refuses),
-      cmocka_unit_test(test_lenient_valid),     cmocka_unit_test(test_lenient_replacement),
-      cmocka_unit_test(test_encode_round_trip), cmocka_unit_test(test_encode_invalid),
-      cmocka_unit_test(test_count),             cmocka_unit_test(test_is_cont),
+      cmocka_unit_test(test_strict_boundaries),
+      cmocka_unit_test(test_strict_refuses),
+      cmocka_unit_test(test_lenient_valid),
+      cmocka_unit_test(test_lenient_replacement),
+      cmocka_unit_test(test_encode_round_trip),
+      cmocka_unit_test(test_encode_invalid),
+      cmocka_unit_test(test_count),
+      cmocka_unit_test(test_is_cont),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
