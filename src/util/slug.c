@@ -165,14 +165,13 @@ void tb_slugger_slug(tb_slugger *s, const char *text, size_t len, tb_buf *b) {
       slot = find_slot(s, b->data + start);
     } while (s->keys[slot]);
   }
-  s->keys[slot] = tb_xstrdup(b->data + start);
+  s->keys[slot] = tb_arena_strdup(&s->arena, b->data + start);
   s->counts[slot] = 0;
   s->n++;
 }
 
 void tb_slugger_free(tb_slugger *s) {
-  for (size_t i = 0; i < s->cap; i++)
-    free(s->keys[i]);
+  tb_arena_free(&s->arena);
   free(s->keys);
   free(s->counts);
   memset(s, 0, sizeof *s);

@@ -2,7 +2,7 @@
 # checked with third-party tools only (qpdf, poppler, mupdf, xmllint, EPUBCheck).  Included by
 # tests/CMakeLists.txt.  No test is timed: TIMEOUT only guards against hangs.  A test whose
 # tools are missing exits 77 and is reported as skipped.
-# Labels: e2e (all of them), pdf, epub, epubcheck (starts a JVM: slow), corpus, html, heavy.
+# Labels: e2e (all of them), pdf, epub, epubcheck (starts a JVM: slow), corpus, html, heavy, memory.
 find_package(Python3 COMPONENTS Interpreter)
 if(NOT Python3_Interpreter_FOUND)
   message(STATUS "python3 not found: end-to-end tests not registered")
@@ -23,6 +23,9 @@ tb_e2e_test(e2e_repro_constructs "repro" bash ${TB_E2E}/check_repro.sh
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
 tb_e2e_test(e2e_repro_malay_long "repro" bash ${TB_E2E}/check_repro.sh
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/malay-long.md)
+# the benchmark's peak memory targets on its 500-chapter book (maximum RSS, not time)
+tb_e2e_test(e2e_memory_500_chapters "memory" bash ${TB_E2E}/check_memory.sh
+  --terbit $<TARGET_FILE:terbit> --source ${CMAKE_SOURCE_DIR}/source/pemasar-digital.md)
 
 tb_e2e_test(e2e_pdf_constructs "pdf" ${Python3_EXECUTABLE} ${TB_E2E}/check_pdf.py
   --terbit $<TARGET_FILE:terbit> --source ${TB_FIX}/constructs.md)
