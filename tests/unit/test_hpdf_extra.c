@@ -320,13 +320,14 @@ static unsigned char *save_to_memory(HPDF_Doc doc, size_t *len) {
   if (HPDF_SaveToStream(doc) != HPDF_OK)
     return NULL;
   size = HPDF_GetStreamSize(doc);
-  buf = malloc(size ? size : 1);
+  buf = malloc((size_t)size + 1); /* NUL-terminated: tounicode_bad reads lines with sscanf */
   if (!buf)
     return NULL;
   if (HPDF_ReadFromStream(doc, buf, &size) != HPDF_OK && size == 0) {
     free(buf);
     return NULL;
   }
+  buf[size] = 0;
   *len = size;
   return buf;
 }
@@ -340,8 +341,9 @@ static unsigned char *read_file(const char *path, size_t *len) {
   if (!fp)
     return NULL;
   if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-      (buf = malloc((size_t)n)) != NULL) {
+      (buf = malloc((size_t)n + 1)) != NULL) {
     *len = fread(buf, 1, (size_t)n, fp);
+    buf[*len] = 0; /* NUL-terminated, as save_to_memory's */
   }
   fclose(fp);
   return buf;
