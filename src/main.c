@@ -107,11 +107,6 @@ static void find_exe_dir(void) {
     *slash = 0;
 }
 
-static bool is_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static bool is_file(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISREG(st.st_mode);
@@ -304,7 +299,7 @@ static int cmd_export(int argc, char **argv) {
    * both formats, or a file whose extension names its one format; no format asked is both, or
    * the one -o names. */
   size_t olen = strlen(out);
-  bool folder = (olen && out[olen - 1] == '/') || is_dir(out);
+  bool folder = (olen && out[olen - 1] == '/') || tb_output_is_dir(out);
   int named = folder ? 0 : format_of_name(out);
   if (dry_run)
     want_pdf = want_epub = false;

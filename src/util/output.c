@@ -77,7 +77,7 @@ static void block_signals(sigset_t *old) {
 
 static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
 
-static bool is_dir(const char *p) {
+bool tb_output_is_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -87,7 +87,7 @@ static bool is_dir(const char *p) {
 static int make_level(const char *path, size_t end, tb_error *err) {
   char level[PATH_MAX];
   (void)snprintf(level, sizeof level, "%.*s", (int)end, path); /* fits: path does */
-  if (is_dir(level))
+  if (tb_output_is_dir(level))
     return 0;
   sigset_t old;
   block_signals(&old);
@@ -98,7 +98,7 @@ static int make_level(const char *path, size_t end, tb_error *err) {
     made_end[nmade++] = (unsigned short)end;
   }
   restore_signals(&old);
-  if (rc != 0 && e == EEXIST && is_dir(level))
+  if (rc != 0 && e == EEXIST && tb_output_is_dir(level))
     return 0; /* made meanwhile, by someone else: not ours to remove */
   if (rc != 0)
     return tb_error_set(err, TB_ERR_IO, level, 0, 0, "cannot create folder: %s",
@@ -107,7 +107,7 @@ static int make_level(const char *path, size_t end, tb_error *err) {
 }
 
 int tb_output_make_folder(const char *dir, tb_error *err) {
-  if (is_dir(dir))
+  if (tb_output_is_dir(dir))
     return 0;
   char path[PATH_MAX];
   size_t n = strlen(dir);
@@ -146,7 +146,7 @@ tb_output *tb_output_open(const char *target, const char *const *keep, size_t nk
     (void)snprintf(dir, sizeof dir, "%.*s", (int)(slash - target) ? (int)(slash - target) : 1, target);
   else
     (void)snprintf(dir, sizeof dir, ".");
-  if (!is_dir(dir)) {
+  if (!tb_output_is_dir(dir)) {
     tb_error_set(err, TB_ERR_IO, target, 0, 0, "folder '%s' does not exist", dir);
     return NULL;
   }

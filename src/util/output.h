@@ -22,6 +22,9 @@ enum { TB_OUTPUT_MAX = 2 };
  * report, or a core, shows where the crash was. Call once, before any output is opened. */
 void tb_output_install_signals(void);
 
+/** Whether path names a folder (stat follows a symbolic link). */
+bool tb_output_is_dir(const char *path);
+
 /** Makes the folder dir, and its parents, unless it is one already (mkdir -p). Every folder made
  * here is removed again, deepest first, by tb_output_end(true) and by the signal handlers, if
  * nothing landed in it. One call per export: a second one that would make a folder before
