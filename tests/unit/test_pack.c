@@ -37,8 +37,8 @@ static void test_minify(void **state) {
 static size_t libharu_file(char *out, size_t cap) {
   static const char *const objs[] = {
       "1 0 obj\n<<\n/Type /Catalog\n/Pages 4 0 R\n>>\nendobj\n",
-      "2 0 obj\n<<\n/Length 3 0 R\n/Filter [ /FlateDecode ]\n>>\nstream\r\nendobj "
-      "endstream\nendstream\nendobj\n",
+      ("2 0 obj\n<<\n/Length 3 0 R\n/Filter [ /FlateDecode ]\n>>\nstream\r\nendobj "
+       "endstream\nendstream\nendobj\n"), /* one object: a stream whose data holds "endobj" */
       "3 0 obj\n17\nendobj\n",
       "4 0 obj\n<<\n/Type /Pages\n/Count 0\n>>\nendobj\n",
   };
