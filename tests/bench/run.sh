@@ -131,25 +131,7 @@ fi
 # 1. The books
 
 # make_single N FILE: front matter once, then N '##' chapters.
-make_single() {
-  awk -v N="$1" '
-    NR == 1 && $0 == "---" { fm = 1; front = front $0 "\n"; next }
-    fm == 1 { front = front $0 "\n"; if ($0 == "---") fm = 2;
-              else if ($0 ~ /^title:/) { t = $0; sub(/^title:[ \t]*/, "", t); gsub(/^"|"$/, "", t); title = t }
-              next }
-    { body[nb++] = $0 }
-    END {
-      printf "%s", front
-      for (c = 1; c <= N; c++) {
-        printf "\n## %s %d\n", title, c
-        for (i = 0; i < nb; i++) {
-          line = body[i]
-          if (line ~ /^#+ /) line = "#" line " " c
-          print line
-        }
-      }
-    }' "$source_md" > "$2"
-}
+make_single() { bash "$(dirname "${BASH_SOURCE[0]}")/../tools/make_book.sh" "$1" "$source_md" "$2"; }
 
 # make_multi N DIR: N files, each with its own front matter "title: <title> <n>".
 make_multi() {

@@ -15,6 +15,7 @@
 set -u
 
 . "$(dirname "$0")/e2elib.sh"
+MAKE_BOOK=$(cd "$(dirname "$0")/../tools" && pwd)/make_book.sh
 e2e_init memory "$@"
 /usr/bin/time -f %M true >/dev/null 2>&1 || { echo "SKIP: no GNU time (/usr/bin/time -f %M)"; exit 77; }
 if ldd "$TERBIT" 2>/dev/null | grep -Eq 'lib(asan|tsan|ubsan)'; then
@@ -25,23 +26,7 @@ fi
 # The benchmark's single-file book (tests/bench/run.sh, make_single): the front matter once,
 # then N '##' chapters, each the article's body with its headings one level down and numbered.
 N=500
-awk -v N="$N" '
-  NR == 1 && $0 == "---" { fm = 1; front = front $0 "\n"; next }
-  fm == 1 { front = front $0 "\n"; if ($0 == "---") fm = 2;
-            else if ($0 ~ /^title:/) { t = $0; sub(/^title:[ \t]*/, "", t); gsub(/^"|"$/, "", t); title = t }
-            next }
-  { body[nb++] = $0 }
-  END {
-    printf "%s", front
-    for (c = 1; c <= N; c++) {
-      printf "\n## %s %d\n", title, c
-      for (i = 0; i < nb; i++) {
-        line = body[i]
-        if (line ~ /^#+ /) line = "#" line " " c
-        print line
-      }
-    }
-  }' "$SOURCE" >"$WORK/book.md"
+bash "$MAKE_BOOK" "$N" "$SOURCE" "$WORK/book.md"
 
 # peak WHAT LIMIT_MIB ARGS...: the export's maximum RSS at most LIMIT_MIB
 peak() {
